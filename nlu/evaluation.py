@@ -87,7 +87,9 @@ def _per_language(examples: list[Example], parses: list[dict[str, Any]]) -> dict
         detected = [parses[i]["language"]["code"] for i in indices]
         report[language] = {
             "support": len(indices),
-            "accuracy": round(float(np.mean([g == p for g, p in zip(gold, predicted)])), 4),
+            "accuracy": round(
+                float(np.mean([g == p for g, p in zip(gold, predicted, strict=True)])), 4
+            ),
             "macro_f1": round(
                 float(f1_score(gold, predicted, labels=sorted(set(gold)), average="macro")), 4
             ),

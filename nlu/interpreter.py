@@ -81,7 +81,7 @@ class Interpreter:
 
     def _rank(self, normalised: str) -> list[dict[str, Any]]:
         classifier = self.model.intents
-        probabilities = classifier.predict_proba([normalised])[0]
+        probabilities = classifier.predict_one(normalised)
         order = probabilities.argsort()[::-1][:RANKING_LENGTH]
         return [
             {"name": classifier.classes[i], "confidence": round(float(probabilities[i]), 4)}

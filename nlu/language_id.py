@@ -20,6 +20,7 @@ from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from nlu.fast_tfidf import RowEncoder, linear_scores
 from nlu.linear import linear_parameters
 from nlu.normalize import clean
 
@@ -49,9 +50,20 @@ _LINGUA_TAGS = {
 }
 
 _KNOWN_TO_LINGUA = (set(_LINGUA_TAGS.values()) - {"sr"}) | {"sr-Latn", "sr-Cyrl"}
-_PASHTO_LETTERS = set("ټډړږښځڅګڼېۍ")
-_URDU_LETTERS = set("ٹڈڑںےھ")
-_PERSIAN_LETTERS = set("پچژگ")
+# Letters that point to (or, with a negative bonus, away from) one language of a script.
+_DISTINCTIVE_LETTERS = {
+    "Arab": [
+        (set("ټډړږښځڅګڼېۍ"), "ps", 3.0),
+        (set("ٹڈڑںےھ"), "ur", 2.0),
+        (set("پچژگ"), "ar", -1.0),  # Persian letters: rare in Arabic
+    ],
+    "Cyrl": [
+        (set("ћђ"), "sr-Cyrl", 3.0),
+        (set("ѓќѕ"), "mk", 3.0),
+        (set("іїєґ"), "uk", 3.0),
+        (set("ыэъё"), "ru", 3.0),
+    ],
+}
 _ARABIZI_WORD = re.compile(r"[a-z][235789][a-z]|\b[2375][a-z]{2,}|[a-z]{2,}[2375]\b")
 
 
@@ -82,7 +94,7 @@ def lingua_detector() -> LanguageDetector:
 
 
 class LanguageIdentifier:
-    def __init__(self, lingua_weight: float = 0.5) -> None:
+    def __init__(self, lingua_weight: float = 0.25) -> None:
         self.lingua_weight = lingua_weight
         self.vectorizer = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(1, 4), min_df=2, sublinear_tf=True, dtype=np.float32
@@ -90,6 +102,16 @@ class LanguageIdentifier:
         self.tags: list[str] = []
         self.weights = np.zeros((0, 0), dtype=np.float32)
         self.bias = np.zeros(0, dtype=np.float32)
+
+        self._row_encoder: RowEncoder | None = None
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_row_encoder": None}
+
+    def _encoder(self) -> RowEncoder:
+        if self._row_encoder is None:
+            self._row_encoder = RowEncoder(self.vectorizer)
+        return self._row_encoder
 
     def fit(self, texts: list[str], tags: list[str]) -> None:
         features = self.vectorizer.fit_transform([clean(t).casefold() for t in texts])
@@ -109,7 +131,7 @@ class LanguageIdentifier:
         if not candidates:
             return UNDETERMINED, 0.0
         lowered = text.casefold()
-        logits = np.asarray(self.vectorizer.transform([lowered]) @ self.weights)[0] + self.bias
+        logits = linear_scores(self._encoder().encode(lowered), self.weights, self.bias)
         scores = {self.tags[i]: float(logits[i]) for i in candidates}
         self._apply_lingua(text, script, scores)
         self._apply_letter_rules(lowered, script, scores)
@@ -136,12 +158,8 @@ class LanguageIdentifier:
     @staticmethod
     def _apply_letter_rules(lowered: str, script: str, scores: dict[str, float]) -> None:
         letters = set(lowered)
-        if script == "Arab":
-            if letters & _PASHTO_LETTERS and "ps" in scores:
-                scores["ps"] += 3.0
-            if letters & _URDU_LETTERS and "ur" in scores:
-                scores["ur"] += 2.0
-            if letters & _PERSIAN_LETTERS and "ar" in scores:
-                scores["ar"] -= 1.0
-        elif script == "Latn" and "ar-Latn" in scores and _ARABIZI_WORD.search(lowered):
+        for distinctive, tag, bonus in _DISTINCTIVE_LETTERS.get(script, []):
+            if tag in scores and letters & distinctive:
+                scores[tag] += bonus
+        if script == "Latn" and "ar-Latn" in scores and _ARABIZI_WORD.search(lowered):
             scores["ar-Latn"] += 2.0

@@ -140,3 +140,47 @@ def normalize(text: str) -> str:
 def has_letters(text: str) -> bool:
     """True when the text holds at least one letter of any script."""
     return any(ch.isalpha() for ch in text)
+
+
+# A consonant skeleton that Arabic script and its romanisations share:
+# "ڈاکٹر" and "doctor" → "dktr", "بدي" and "bdi" → "bd", "خونه" and "khune" → "xn".
+# Short vowels are not written in Arabic script, so vowels (and the letters that
+# double as vowels: ا و ی / a e i o u w y) are dropped on both sides.
+_SKELETON_ARABIC = str.maketrans(
+    {
+        "ب": "b", "پ": "p", "ت": "t", "ط": "t", "ٹ": "t", "ث": "s", "س": "s", "ص": "s",
+        "ش": "s", "ج": "j", "چ": "č", "ح": "h", "ه": "h", "ھ": "h", "خ": "x", "د": "d",
+        "ڈ": "d", "ذ": "z", "ز": "z", "ض": "z", "ظ": "z", "ژ": "z", "ر": "r", "ڑ": "r",
+        "غ": "g", "گ": "g", "ق": "k", "ک": "k", "ف": "f", "ل": "l", "م": "m", "ن": "n",
+        "ں": "n", "ڼ": "n", "ټ": "t", "ډ": "d", "ړ": "r", "ږ": "z", "ښ": "s", "ځ": "z",
+        "څ": "s", "ع": "", "ء": "", "ا": "", "و": "", "ی": "",
+    }
+)  # fmt: skip
+_SKELETON_DIGRAPHS = re.compile(r"kh|sh|ch|gh|th|dh|zh|ph|ck")
+_DIGRAPH_SOUNDS = {"kh": "x", "sh": "s", "ch": "č", "gh": "g", "th": "t", "dh": "d", "zh": "z",
+                   "ph": "f", "ck": "k"}  # fmt: skip
+_SKELETON_LATIN = str.maketrans(
+    {"q": "k", "c": "k", "v": "", "w": "", "y": "", "a": "", "e": "", "i": "", "o": "", "u": "",
+     "7": "h", "5": "x", "9": "k", "3": "", "2": ""}
+)  # fmt: skip
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def skeleton(normalised: str) -> str:
+    """The consonant skeleton of each word of a `normalize`d text (numbers become #)."""
+    words = []
+    for word in normalised.split():
+        if word.isdigit():
+            words.append("#")
+            continue
+        if _EMOJI.fullmatch(word):
+            words.append(word)
+            continue
+        word = _SKELETON_DIGRAPHS.sub(lambda m: _DIGRAPH_SOUNDS[m.group(0)], word)
+        word = word.translate(_SKELETON_ARABIC).translate(_SKELETON_LATIN)
+        word = _REPEATS.sub(r"\1", word)
+        if len(word) > 1 and word.endswith("h"):
+            word = word[:-1]
+        if word:
+            words.append(word)
+    return " ".join(words)
