@@ -14,7 +14,7 @@ class NLUConfig:
     # Where `python -m nlu train` writes the model and Interpreter.load() reads it.
     model_dir: Path = DEFAULT_MODEL_DIR
     # Below this confidence the intent is `nlu_fallback` (Rasa's FallbackClassifier).
-    fallback_threshold: float = 0.35
+    fallback_threshold: float = 0.3
     # When the two best intents are closer than this, the intent is `nlu_fallback` too.
     ambiguity_threshold: float = 0.0
     # Only the first N characters of a message are analysed (the rest is not lost,
