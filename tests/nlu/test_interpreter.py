@@ -42,7 +42,7 @@ def assert_valid_parse(result, text):
         ("bdi erja3 3a bladi", "voluntary_return", "ar-Latn"),
         ("زه غواړم بیرته افغانستان ته لاړ شم", "voluntary_return", "ps"),
         ("treba mi lekar hitno, boli me stomak", "medical_help", "sr-Latn"),
-        ("Треба ми адвокат", "legal_aid", "sr-Cyrl"),
+        ("Потребан ми је адвокат", "legal_aid", "sr-Cyrl"),
         ("Каде можам да најдам адвокат?", "legal_aid", "mk"),
         ("Мне нужен адвокат", "legal_aid", "ru"),
         ("Мені потрібен адвокат", "legal_aid", "uk"),
