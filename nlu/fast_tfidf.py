@@ -39,10 +39,3 @@ def encode_all(encoders: list[RowEncoder], texts: list[str]) -> tuple[np.ndarray
     """Concatenate the rows of several encoders (one per channel), each on its own text."""
     parts = [encoder.encode(text) for encoder, text in zip(encoders, texts, strict=True)]
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
-
-
-def linear_scores(
-    row: tuple[np.ndarray, np.ndarray], weights: np.ndarray, bias: np.ndarray
-) -> np.ndarray:
-    indices, values = row
-    return values @ weights[indices] + bias

@@ -38,8 +38,15 @@ def _skeletons(texts: list[str]) -> list[str]:
     return [skeleton(t) for t in texts]
 
 
-def _tfidf(**options: object) -> TfidfVectorizer:
+def tfidf(**options: object) -> TfidfVectorizer:
+    """A sublinear-tf, l2-normalised TF-IDF vectorizer (what RowEncoder reproduces)."""
     return TfidfVectorizer(sublinear_tf=True, lowercase=False, dtype=np.float32, **options)
+
+
+def forget_pruned_terms(vectorizer: TfidfVectorizer) -> None:
+    # Some scikit-learn versions keep every pruned term for inspection: not worth saving.
+    if hasattr(vectorizer, "stop_words_"):
+        vectorizer.stop_words_ = None
 
 
 class Featurizer:
@@ -48,10 +55,10 @@ class Featurizer:
     def __init__(self, config: FeatureConfig | None = None) -> None:
         self.config = c = config or FeatureConfig()
         self.channels: list[tuple[Callable[[list[str]], list[str]], TfidfVectorizer]] = [
-            (_identity, _tfidf(analyzer="word", token_pattern=r"\S+", ngram_range=c.word_ngrams)),
+            (_identity, tfidf(analyzer="word", token_pattern=r"\S+", ngram_range=c.word_ngrams)),
             (
                 _identity,
-                _tfidf(
+                tfidf(
                     analyzer="char_wb",
                     ngram_range=c.char_ngrams,
                     min_df=c.char_min_df,
@@ -61,7 +68,7 @@ class Featurizer:
         ]
         if c.skeleton_ngrams:
             self.channels.append(
-                (_skeletons, _tfidf(analyzer="char_wb", ngram_range=c.skeleton_ngrams, min_df=2))
+                (_skeletons, tfidf(analyzer="char_wb", ngram_range=c.skeleton_ngrams, min_df=2))
             )
 
         self._encoders: list[RowEncoder] | None = None
@@ -73,9 +80,7 @@ class Featurizer:
     def fit_transform(self, texts: list[str]) -> sp.csr_matrix:
         matrix = sp.hstack([v.fit_transform(prep(texts)) for prep, v in self.channels], "csr")
         for _, vectorizer in self.channels:
-            # Pruned terms are kept by some scikit-learn versions for inspection only.
-            if hasattr(vectorizer, "stop_words_"):
-                vectorizer.stop_words_ = None
+            forget_pruned_terms(vectorizer)
         return matrix
 
     def transform(self, texts: list[str]) -> sp.csr_matrix:

@@ -8,7 +8,7 @@ a fallback threshold meaningful.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -16,14 +16,13 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from nlu.fast_tfidf import linear_scores
 from nlu.features import FeatureConfig, Featurizer
-from nlu.linear import fit_temperature, linear_parameters, softmax
+from nlu.linear import fit_temperature, linear_parameters, linear_scores, softmax
 
 Progress = Callable[[str], None]
 
 
-def _quiet(_: str) -> None:
+def no_progress(_: str) -> None:
     pass
 
 
@@ -49,7 +48,7 @@ class IntentClassifier:
             return LinearSVC(C=self.config.c, class_weight="balanced")
         return LogisticRegression(C=self.config.c, max_iter=2000, class_weight="balanced")
 
-    def fit(self, texts: list[str], labels: list[str], progress: Progress = _quiet) -> None:
+    def fit(self, texts: list[str], labels: list[str], progress: Progress = no_progress) -> None:
         """Fit on normalised texts. Out-of-fold scores set the temperature first."""
         y = np.asarray(labels)
         folds = self.config.calibration_folds
@@ -58,9 +57,7 @@ class IntentClassifier:
             splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
             for i, (train, held) in enumerate(splitter.split(texts, y), start=1):
                 progress(f"calibration fold {i}/{folds}")
-                fold = IntentClassifier(
-                    ClassifierConfig(self.config.kind, self.config.c, 0, self.config.features)
-                )
+                fold = IntentClassifier(replace(self.config, calibration_folds=0))
                 fold.fit([texts[j] for j in train], list(y[train]))
                 oof_scores.append(fold.scores(fold.featurizer.transform([texts[j] for j in held])))
                 oof_labels.extend(fold.classes.index(label) for label in y[held])

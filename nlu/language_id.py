@@ -17,11 +17,11 @@ from functools import cache
 
 import numpy as np
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from nlu.fast_tfidf import RowEncoder, linear_scores
-from nlu.linear import linear_parameters
+from nlu.fast_tfidf import RowEncoder
+from nlu.features import forget_pruned_terms, tfidf
+from nlu.linear import linear_parameters, linear_scores
 from nlu.normalize import clean
 
 UNDETERMINED = "und"
@@ -96,13 +96,10 @@ def lingua_detector() -> LanguageDetector:
 class LanguageIdentifier:
     def __init__(self, lingua_weight: float = 0.25) -> None:
         self.lingua_weight = lingua_weight
-        self.vectorizer = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(1, 4), min_df=2, sublinear_tf=True, dtype=np.float32
-        )
+        self.vectorizer = tfidf(analyzer="char_wb", ngram_range=(1, 4), min_df=2)
         self.tags: list[str] = []
         self.weights = np.zeros((0, 0), dtype=np.float32)
         self.bias = np.zeros(0, dtype=np.float32)
-
         self._row_encoder: RowEncoder | None = None
 
     def __getstate__(self) -> dict:
@@ -115,8 +112,7 @@ class LanguageIdentifier:
 
     def fit(self, texts: list[str], tags: list[str]) -> None:
         features = self.vectorizer.fit_transform([clean(t).casefold() for t in texts])
-        if hasattr(self.vectorizer, "stop_words_"):
-            self.vectorizer.stop_words_ = None
+        forget_pruned_terms(self.vectorizer)
         model = LogisticRegression(C=20.0, max_iter=2000)
         model.fit(features, tags)
         self.tags, self.weights, self.bias = linear_parameters(model)

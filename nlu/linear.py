@@ -25,6 +25,14 @@ def linear_parameters(
     return classes, np.ascontiguousarray(coef.T), bias
 
 
+def linear_scores(
+    row: tuple[np.ndarray, np.ndarray], weights: np.ndarray, bias: np.ndarray
+) -> np.ndarray:
+    """Scores of one sparse row given as (column indices, values)."""
+    indices, values = row
+    return values @ weights[indices] + bias
+
+
 def softmax(scores: np.ndarray) -> np.ndarray:
     shifted = scores - scores.max(axis=-1, keepdims=True)
     exp = np.exp(shifted)

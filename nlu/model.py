@@ -12,14 +12,13 @@ import hashlib
 import json
 import pickle
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sklearn
 
-from nlu.intent_classifier import ClassifierConfig, IntentClassifier
+from nlu.intent_classifier import ClassifierConfig, IntentClassifier, Progress, no_progress
 from nlu.language_id import LanguageIdentifier
 from nlu.normalize import normalize
 from nlu.training_data import NLU_DIR, TrainingData, data_files, load, load_taxonomy
@@ -27,12 +26,6 @@ from nlu.training_data import NLU_DIR, TrainingData, data_files, load, load_taxo
 MODEL_FILE = "model.pkl"
 MANIFEST_FILE = "manifest.json"
 FORMAT_VERSION = 1
-
-Progress = Callable[[str], None]
-
-
-def _quiet(_: str) -> None:
-    pass
 
 
 class ModelError(RuntimeError):
@@ -58,7 +51,7 @@ def fingerprint(path: Path) -> str:
 def train(
     data: TrainingData,
     config: ClassifierConfig | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = no_progress,
     data_path: Path | None = None,
 ) -> NLUModel:
     started = time.perf_counter()
@@ -86,12 +79,9 @@ def train(
     return NLUModel(intents, languages, manifest)
 
 
-def train_from_files(
-    data_path: Path = NLU_DIR, progress: Progress = _quiet, check_taxonomy: bool = True
-) -> NLUModel:
+def train_from_files(data_path: Path = NLU_DIR, progress: Progress = no_progress) -> NLUModel:
     progress(f"reading training data from {data_path}")
-    taxonomy = load_taxonomy() if check_taxonomy else None
-    data = load(data_path, taxonomy)
+    data = load(data_path, load_taxonomy())
     progress(f"{len(data.examples)} examples, {len(data.intents)} intents, "
              f"{len(data.languages)} languages")  # fmt: skip
     return train(data, progress=progress, data_path=data_path)
