@@ -39,7 +39,7 @@ class Interpreter:
 
     @classmethod
     def load(cls, path: Path | str | None = None, config: NLUConfig | None = None) -> Interpreter:
-        """Load the trained model (train and save it first if there is none).
+        """Load the trained model (train and save one first if there is none, or it is unusable).
 
         With RASA_URL set (or `config.rasa_url`), returns a RemoteInterpreter that asks
         that Rasa server for intents and uses the local model for the language and as a
