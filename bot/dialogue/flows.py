@@ -50,7 +50,7 @@ _STEP_KEYS = {
     "ask": {"ask", "text"},
     "buttons": {"buttons", "options"},
     "branch": {"branch"},
-    "lookup": {"lookup", "text", "empty"},
+    "lookup": {"lookup", "text", "empty", "unknown_country"},
     "handoff": {"handoff", "priority", "reason"},
     "goto": {"goto"},
     "call": {"call"},
@@ -314,6 +314,8 @@ def _check_step_shape(step: Step) -> list[str]:
             problems.append(f"{name}: unknown service type '{s['lookup']}'")
         need_text("text")
         need_text("empty")
+        if s.get("unknown_country", "ask") not in ("ask", "all"):
+            problems.append(f"{name}: unknown_country is 'ask' (default) or 'all'")
     elif kind == "handoff":
         if s.get("priority", "normal") not in PRIORITIES:
             problems.append(f"{name}: priority must be one of {', '.join(PRIORITIES)}")
@@ -383,6 +385,7 @@ def _check_references(flow_set: FlowSet, taxonomy: list[str] | None) -> list[str
     for flow in flows.values():
         step_ids = {s.id for s in flow.steps}
         reached = _reachable(flow)
+        after_handoff = False
         for step in flow.steps:
             where, s = step.source, step.spec
             for text in texts_of(step):
@@ -409,6 +412,15 @@ def _check_references(flow_set: FlowSet, taxonomy: list[str] | None) -> list[str
                     problems.extend(_target_problems(where, target, flows, step_ids))
             if step.kind == "call" and s["call"] not in flows:
                 problems.append(f"{where}: call of unknown flow '{s['call']}'")
+            if after_handoff and (
+                step.kind in ("ask", "buttons")
+                or (step.kind == "lookup" and s.get("unknown_country", "ask") == "ask")
+            ):
+                problems.append(
+                    f"{where}: step '{step.id}' waits for an answer after a handoff, but a "
+                    "caseworker has the conversation then (use say, or unknown_country: all)"
+                )
+            after_handoff = after_handoff or step.kind == "handoff"
             if step.id not in reached:
                 problems.append(f"{where}: step '{step.id}' can never be reached")
     return problems

@@ -1,0 +1,211 @@
+"""The turn: the one place where a message from a person is handled.
+
+    InboundMessage → dedupe → lock the conversation → load it → (in handoff: store and
+    relay, stop) → NLU → safety policy → flow engine → case for a handoff → transcript
+    and state stored in one transaction → OutboundMessages
+
+A duplicate delivery returns no replies. A database failure is retried; if it goes on,
+TurnFailed is raised after forgetting the message id, so the platform's redelivery is
+processed — a message is never silently dropped. No message text is logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio as aredis
+from redis.exceptions import RedisError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot import safety
+from bot.channels.base import InboundMessage, OutboundMessage
+from bot.dialogue.conversations import (
+    ConversationStore,
+    conversation_lock,
+    first_delivery,
+    forget_delivery,
+)
+from bot.dialogue.engine import HandoffRequest, Reply
+from bot.dialogue.registry import FlowRegistry
+from bot.dialogue.state import ConversationState
+from bot.escalation.cases import PRIORITY_ORDER, open_case
+from bot.metrics import DUPLICATES, HANDOFFS, TURN_SECONDS, TURNS
+from bot.settings import Settings
+from bot.storage.crypto import Cipher, pseudonymous_key
+from bot.storage.models import Message
+from nlu import Interpreter
+
+log = logging.getLogger(__name__)
+RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0)  # seconds between attempts while the database is down
+APOLOGY = (
+    "Sorry, something went wrong on our side and your message could not be handled. "
+    "Please send it again in a minute. If you are in danger, call the emergency number."
+)
+
+
+class TurnFailed(RuntimeError):
+    """The turn could not be completed; the message was not stored and must be resent."""
+
+    def __init__(self, reason: str, apology: OutboundMessage) -> None:
+        super().__init__(reason)
+        self.apology = apology
+
+
+@dataclass
+class TurnContext:
+    """What a turn needs; built once per process (bot/runtime.py)."""
+
+    settings: Settings
+    sessions: async_sessionmaker[AsyncSession]
+    redis: aredis.Redis
+    cipher: Cipher
+    secret: str
+    interpreter: Interpreter
+    flows: FlowRegistry
+
+    @property
+    def store(self) -> ConversationStore:
+        return ConversationStore(self.redis, self.cipher, self.settings.state_ttl_seconds)
+
+
+async def handle_turn(message: InboundMessage, ctx: TurnContext) -> list[OutboundMessage]:
+    started = time.perf_counter()
+    if message.message_id is not None:
+        fresh = await first_delivery(
+            ctx.redis, message.channel, message.message_id, ctx.settings.dedupe_ttl_seconds
+        )
+        if not fresh:
+            DUPLICATES.labels(message.channel).inc()
+            return []
+    try:
+        replies = await _locked_turn(message, ctx)
+    except Exception as exc:
+        TURNS.labels(message.channel, "failed").inc()
+        if message.message_id is not None:
+            try:
+                await forget_delivery(ctx.redis, message.channel, message.message_id)
+            except RedisError:
+                log.warning("could not forget a failed message id; redelivery may be dropped")
+        if isinstance(exc, TurnFailed):
+            raise
+        log.exception("turn failed (%s)", type(exc).__name__)
+        raise TurnFailed(type(exc).__name__, _apology(message, ctx)) from exc
+    TURNS.labels(message.channel, "ok").inc()
+    TURN_SECONDS.observe(time.perf_counter() - started)
+    return replies
+
+
+def _apology(message: InboundMessage, ctx: TurnContext) -> OutboundMessage:
+    locale = message.locale_hint or ctx.settings.default_locale
+    return OutboundMessage(message.channel, message.user_id, APOLOGY, locale=locale)
+
+
+async def _locked_turn(message: InboundMessage, ctx: TurnContext) -> list[OutboundMessage]:
+    key = pseudonymous_key(ctx.secret, message.channel, message.user_id)
+    text = message.text[: ctx.settings.max_message_chars]
+    store = ctx.store
+    async with conversation_lock(ctx.redis, key):
+        for attempt, delay in enumerate((*RETRY_DELAYS, None)):
+            try:
+                async with ctx.sessions() as session, session.begin():
+                    state = await store.load(
+                        session, key, message.channel, message.user_id, _locale(message, ctx)
+                    )
+                    replies = await _respond(session, message, text, state, ctx)
+                    await store.save(session, key, state)
+                await store.cache(key, state)
+                return [
+                    OutboundMessage(
+                        message.channel, message.user_id, r.text, r.buttons, state.locale
+                    )
+                    for r in replies
+                ]
+            except (OperationalError, DBAPIError, OSError) as exc:
+                await store.evict(key)  # the cache may hold state the database refused
+                if delay is None:
+                    raise TurnFailed("database unavailable", _apology(message, ctx)) from exc
+                log.warning("database error (%s), retry %d", type(exc).__name__, attempt + 1)
+                await asyncio.sleep(delay)
+    raise AssertionError("unreachable")
+
+
+def _locale(message: InboundMessage, ctx: TurnContext) -> str:
+    return message.locale_hint or ctx.settings.default_locale
+
+
+async def _respond(
+    session: AsyncSession,
+    message: InboundMessage,
+    text: str,
+    state: ConversationState,
+    ctx: TurnContext,
+) -> list[Reply]:
+    if state.handoff:
+        # A caseworker has this conversation: the person's words go to the case
+        # (the escalation service relays them live); the bot stays silent.
+        _store(session, state, "in", text, message.message_id, None, ctx)
+        return []
+    parse = (
+        await asyncio.to_thread(ctx.interpreter.parse, text)
+        if len(text) > 2000
+        else (ctx.interpreter.parse(text))
+    )
+    decision = safety.assess(parse, state)
+    state.risk_level = decision.level
+    result = ctx.flows.engine.respond(state, text, parse)
+    replies = list(decision.replies) + ([] if decision.silence_flow else result.replies)
+    handoff = _higher(decision.handoff, result.handoff)
+    if handoff is not None:
+        await open_case(
+            session,
+            state.conversation_id,
+            priority=handoff.priority,
+            reason=handoff.reason,
+            channel=message.channel,
+            language=parse["language"]["code"],
+            country=state.slots.get("country"),
+            risk_indicators=[i["name"] for i in parse.get("risk", {}).get("indicators", [])],
+        )
+        state.handoff = True
+        HANDOFFS.labels(handoff.priority).inc()
+    _store(session, state, "in", text, message.message_id, parse, ctx)
+    for reply in replies:
+        _store(session, state, "out", reply.text, None, None, ctx)
+    return replies
+
+
+def _higher(a: HandoffRequest | None, b: HandoffRequest | None) -> HandoffRequest | None:
+    if a is None or b is None:
+        return a or b
+    return a if PRIORITY_ORDER[a.priority] >= PRIORITY_ORDER[b.priority] else b
+
+
+def _store(
+    session: AsyncSession,
+    state: ConversationState,
+    direction: str,
+    text: str,
+    channel_message_id: str | None,
+    parse: dict[str, Any] | None,
+    ctx: TurnContext,
+) -> None:
+    intent = parse["intent"] if parse else {}
+    session.add(
+        Message(
+            conversation_id=state.conversation_id,
+            direction=direction,
+            body_enc=ctx.cipher.encrypt(text, b"message"),
+            channel_message_id=channel_message_id,
+            intent=intent.get("name"),
+            confidence=intent.get("confidence"),
+            language=parse["language"]["code"] if parse else None,
+            risk_indicators=[
+                i["name"] for i in (parse or {}).get("risk", {}).get("indicators", [])
+            ],
+        )
+    )
