@@ -67,6 +67,7 @@ class TurnContext:
     secret: str
     interpreter: Interpreter
     flows: FlowRegistry
+    retry_delays: tuple[float, ...] = RETRY_DELAYS
 
     @property
     def store(self) -> ConversationStore:
@@ -110,7 +111,7 @@ async def _locked_turn(message: InboundMessage, ctx: TurnContext) -> list[Outbou
     text = message.text[: ctx.settings.max_message_chars]
     store = ctx.store
     async with conversation_lock(ctx.redis, key):
-        for attempt, delay in enumerate((*RETRY_DELAYS, None)):
+        for attempt, delay in enumerate((*ctx.retry_delays, None)):
             try:
                 async with ctx.sessions() as session, session.begin():
                     state = await store.load(
