@@ -158,13 +158,16 @@ class Engine:
         likely = [
             r["name"]
             for r in ranking
-            if r["name"] in self.flows.by_intent and r["name"] not in SMALL_TALK
+            if r["name"] in self.flows.by_intent
+            and r["name"] not in SMALL_TALK
+            and r["name"] != "nlu_fallback"
         ][:3]
         buttons = [
             Button(self.flows.flow_for_intent(name).title, f"/intent {name}")  # type: ignore[union-attr]
             for name in likely
         ]
-        buttons.append(Button("Talk to a person", "/intent ask_human"))
+        if "ask_human" not in likely:
+            buttons.append(Button("Talk to a person", "/intent ask_human"))
         state.flow, state.step, state.waiting, state.stack = None, None, False, []
         result.replies.append(
             Reply("Sorry, I am not sure I understood. Is it about one of these?", tuple(buttons))
