@@ -105,7 +105,7 @@ def settings(tmp_path: Path, database_url: str, redis_url: str, full_model_dir: 
 
 
 @pytest.fixture
-async def runtime(settings: Settings, redis) -> Runtime:  # noqa: ARG001 - flushes Redis
+async def runtime(settings: Settings, redis) -> Runtime:  # the redis fixture flushes it
     rt = await start_runtime(settings)
     rt.turn.retry_delays = (0.01, 0.02)
     yield rt

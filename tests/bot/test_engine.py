@@ -90,7 +90,7 @@ def test_button_payloads_to_intent_and_flow(engine, state):
 
 def test_typed_text_that_is_not_an_option_is_understood_afresh(engine, state):
     talk(engine, state, "/menu")
-    result, texts = talk(engine, state, "actually i need a person", "ask_human")
+    result, _ = talk(engine, state, "actually i need a person", "ask_human")
     assert result.handoff is not None
 
 
