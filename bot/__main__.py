@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from bot.settings import Settings, SettingsError
 
@@ -105,7 +106,7 @@ def cmd_flows_validate(args: argparse.Namespace, settings: Settings) -> int:
     from bot.runtime import flow_registry
 
     if args.dir:
-        settings = settings.model_copy(update={"flows_dir": args.dir})
+        settings = settings.model_copy(update={"flows_dir": Path(args.dir)})
     registry = flow_registry(settings)
     flows = registry.flows
     steps = sum(len(f.steps) for f in flows.flows.values())
