@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 MODEL  := models/nlu
 NLU_DATA := $(shell find nlu/data -name '*.yml' 2>/dev/null)
 
-.PHONY: install test lint demo model nlu-report bench clean
+.PHONY: install test lint demo nlu-shell model nlu-report bench clean
 
 install: $(STAMP)
 
@@ -29,7 +29,12 @@ lint: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/python -m pytest
 
+# The whole helpline on embedded defaults (SQLite + embedded Redis, no token needed):
+# migrations, flows, the NLU model, the web app on :8000 and the terminal chat.
 demo: model
+	NLU_MODEL_DIR=$(MODEL) $(BIN)/helpline demo
+
+nlu-shell: model
 	$(BIN)/python -m nlu shell --model $(MODEL)
 
 # Held-out evaluation (80/20 per language) published in nlu/README.md.
@@ -38,6 +43,7 @@ nlu-report: $(STAMP)
 
 bench: model
 	$(BIN)/python benchmarks/nlu_bench.py --model $(MODEL)
+	NLU_MODEL_DIR=$(MODEL) $(BIN)/python benchmarks/turn_bench.py
 
 clean:
-	rm -rf $(VENV) models reports .pytest_cache .ruff_cache
+	rm -rf $(VENV) models reports var .pytest_cache .ruff_cache
