@@ -37,7 +37,8 @@ from bot.escalation.cases import PRIORITY_ORDER, open_case
 from bot.metrics import DUPLICATES, HANDOFFS, TURN_SECONDS, TURNS
 from bot.settings import Settings
 from bot.storage.crypto import Cipher, pseudonymous_key
-from bot.storage.models import Message
+from bot.storage.models import utcnow
+from bot.storage.writer import TurnWriter, apply_writes
 from nlu import Interpreter
 
 log = logging.getLogger(__name__)
@@ -67,6 +68,7 @@ class TurnContext:
     secret: str
     interpreter: Interpreter
     flows: FlowRegistry
+    writer: TurnWriter
     retry_delays: tuple[float, ...] = RETRY_DELAYS
 
     @property
@@ -113,19 +115,24 @@ async def _locked_turn(message: InboundMessage, ctx: TurnContext) -> list[Outbou
     async with conversation_lock(ctx.redis, key):
         for attempt, delay in enumerate((*ctx.retry_delays, None)):
             try:
-                async with ctx.sessions() as session, session.begin():
-                    state = await store.load(
-                        session, key, message.channel, message.user_id, _locale(message, ctx)
-                    )
-                    replies = await _respond(session, message, text, state, ctx)
-                    await store.save(session, key, state)
+                state = await store.cached(key)
+                if state is None:
+                    async with ctx.sessions() as session, session.begin():
+                        state = await store.load(
+                            session, key, message.channel, message.user_id, _locale(message, ctx)
+                        )
+                turn = _respond(message, text, state, ctx)
+                writes = store.writes(state, turn.rows)
+                if turn.handoff is None:
+                    await ctx.writer.write(writes)  # group commit with concurrent turns
+                else:
+                    async with ctx.sessions() as session, session.begin():
+                        await _open_case(session, message, state, turn)
+                        await apply_writes(session, [writes])
                 await store.cache(key, state)
-                return [
-                    OutboundMessage(
-                        message.channel, message.user_id, r.text, r.buttons, state.locale
-                    )
-                    for r in replies
-                ]
+                channel, user = message.channel, message.user_id
+                return [OutboundMessage(channel, user, r.text, r.buttons, state.locale)
+                        for r in turn.replies]  # fmt: skip
             except (OperationalError, DBAPIError, OSError) as exc:
                 await store.evict(key)  # the cache may hold state the database refused
                 if delay is None:
@@ -135,49 +142,69 @@ async def _locked_turn(message: InboundMessage, ctx: TurnContext) -> list[Outbou
     raise AssertionError("unreachable")
 
 
+COMMAND_PARSE: dict[str, Any] = {
+    "intent": {"name": "command", "confidence": 1.0},
+    "intent_ranking": [],
+    "entities": [],
+    "language": {"code": "und", "confidence": 0.0},
+}
+
+
+def _is_command(text: str) -> bool:
+    word = text.strip().split(" ", 1)[0]
+    return len(word) > 1 and word[0] == "/" and word[1:].isalpha()
+
+
 def _locale(message: InboundMessage, ctx: TurnContext) -> str:
     return message.locale_hint or ctx.settings.default_locale
 
 
-async def _respond(
-    session: AsyncSession,
-    message: InboundMessage,
-    text: str,
-    state: ConversationState,
-    ctx: TurnContext,
-) -> list[Reply]:
+@dataclass
+class _Turn:
+    replies: list[Reply]
+    rows: list[dict[str, Any]]  # transcript rows, bodies encrypted
+    handoff: HandoffRequest | None = None
+    parse: dict[str, Any] | None = None
+
+
+def _respond(
+    message: InboundMessage, text: str, state: ConversationState, ctx: TurnContext
+) -> _Turn:
+    """Understand and answer; no I/O. The caller commits what it returns."""
     if state.handoff:
         # A caseworker has this conversation: the person's words go to the case
         # (the escalation service relays them live); the bot stays silent.
-        _store(session, state, "in", text, message.message_id, None, ctx)
-        return []
-    parse = (
-        await asyncio.to_thread(ctx.interpreter.parse, text)
-        if len(text) > 2000
-        else (ctx.interpreter.parse(text))
-    )
+        return _Turn([], [_row(state, "in", text, message.message_id, None, ctx)])
+    # Commands and button payloads ("/set country serbia") are ours, not the person's
+    # words: the engine reads them directly and the NLU is not asked.
+    parse = COMMAND_PARSE if _is_command(text) else ctx.interpreter.parse(text)
     decision = safety.assess(parse, state)
     state.risk_level = decision.level
     result = ctx.flows.engine.respond(state, text, parse)
     replies = list(decision.replies) + ([] if decision.silence_flow else result.replies)
     handoff = _higher(decision.handoff, result.handoff)
     if handoff is not None:
-        await open_case(
-            session,
-            state.conversation_id,
-            priority=handoff.priority,
-            reason=handoff.reason,
-            channel=message.channel,
-            language=parse["language"]["code"],
-            country=state.slots.get("country"),
-            risk_indicators=[i["name"] for i in parse.get("risk", {}).get("indicators", [])],
-        )
         state.handoff = True
         HANDOFFS.labels(handoff.priority).inc()
-    _store(session, state, "in", text, message.message_id, parse, ctx)
-    for reply in replies:
-        _store(session, state, "out", reply.text, None, None, ctx)
-    return replies
+    rows = [_row(state, "in", text, message.message_id, parse, ctx)]
+    rows += [_row(state, "out", reply.text, None, None, ctx) for reply in replies]
+    return _Turn(replies, rows, handoff, parse)
+
+
+async def _open_case(
+    session: AsyncSession, message: InboundMessage, state: ConversationState, turn: _Turn
+) -> None:
+    assert turn.handoff is not None and turn.parse is not None
+    await open_case(
+        session,
+        state.conversation_id,
+        priority=turn.handoff.priority,
+        reason=turn.handoff.reason,
+        channel=message.channel,
+        language=turn.parse["language"]["code"],
+        country=state.slots.get("country"),
+        risk_indicators=[i["name"] for i in turn.parse.get("risk", {}).get("indicators", [])],
+    )
 
 
 def _higher(a: HandoffRequest | None, b: HandoffRequest | None) -> HandoffRequest | None:
@@ -186,27 +213,24 @@ def _higher(a: HandoffRequest | None, b: HandoffRequest | None) -> HandoffReques
     return a if PRIORITY_ORDER[a.priority] >= PRIORITY_ORDER[b.priority] else b
 
 
-def _store(
-    session: AsyncSession,
+def _row(
     state: ConversationState,
     direction: str,
     text: str,
     channel_message_id: str | None,
     parse: dict[str, Any] | None,
     ctx: TurnContext,
-) -> None:
+) -> dict[str, Any]:
     intent = parse["intent"] if parse else {}
-    session.add(
-        Message(
-            conversation_id=state.conversation_id,
-            direction=direction,
-            body_enc=ctx.cipher.encrypt(text, b"message"),
-            channel_message_id=channel_message_id,
-            intent=intent.get("name"),
-            confidence=intent.get("confidence"),
-            language=parse["language"]["code"] if parse else None,
-            risk_indicators=[
-                i["name"] for i in (parse or {}).get("risk", {}).get("indicators", [])
-            ],
-        )
-    )
+    indicators = (parse or {}).get("risk", {}).get("indicators", [])
+    return {
+        "conversation_id": state.conversation_id,
+        "direction": direction,
+        "body_enc": ctx.cipher.encrypt(text, b"message"),
+        "channel_message_id": channel_message_id,
+        "intent": intent.get("name"),
+        "confidence": intent.get("confidence"),
+        "language": parse["language"]["code"] if parse else None,
+        "risk_indicators": [i["name"] for i in indicators],
+        "created_at": utcnow(),
+    }

@@ -24,6 +24,7 @@ from bot.storage.crypto import Cipher
 from bot.storage.db import DatabaseError, check, make_engine, session_factory
 from bot.storage.migrate import upgrade_async
 from bot.storage.models import FlowVersion
+from bot.storage.writer import TurnWriter
 from nlu import Interpreter
 from nlu.model import ModelError
 from nlu.training_data import load_taxonomy
@@ -43,6 +44,7 @@ class Runtime:
     turn: TurnContext
 
     async def close(self) -> None:
+        await self.turn.writer.close()
         await self.redis.close()
         await self.database.dispose()
 
@@ -95,7 +97,7 @@ async def start_runtime(
     sessions = session_factory(database)
     await record_flow_version(sessions, flows)
     turn = TurnContext(settings, sessions, redis.client, Cipher.from_secret(secret), secret,
-                       interpreter, flows)  # fmt: skip
+                       interpreter, flows, TurnWriter(database))  # fmt: skip
     progress(f"ready: flows {flows.flows.version}, {redis.description}")
     return Runtime(settings, database, redis, turn)
 

@@ -12,15 +12,18 @@ import json
 import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import redis.asyncio as aredis
-from sqlalchemy import select, update
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.state import ConversationState
 from bot.storage.crypto import Cipher
 from bot.storage.models import Contact, Conversation, utcnow
+from bot.storage.writer import TurnWrites
 
+CONTACT_EVERY = 600.0  # seconds between last_seen_at writes when nothing else changed
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
 
 
@@ -71,62 +74,97 @@ class ConversationStore:
         platform_id: str,
         default_locale: str,
     ) -> ConversationState:
-        cached = await self.redis.get(self._cache_key(contact_key))
-        if cached is not None:
-            return ConversationState.from_cache(json.loads(cached))
-        contact = await session.scalar(select(Contact).where(Contact.key == contact_key))
-        if contact is None:
-            contact = Contact(
-                key=contact_key,
-                channel=channel,
-                platform_id_enc=self.cipher.encrypt(platform_id, b"platform_id"),
-                locale=default_locale,
+        """From the database, creating the contact and conversation on first contact."""
+        contacts, conversations = Contact.__table__, Conversation.__table__
+        found = (
+            await session.execute(
+                select(
+                    contacts.c.id,
+                    contacts.c.locale,
+                    conversations.c.id.label("conversation_id"),
+                    conversations.c.state,
+                    conversations.c.slots,
+                    conversations.c.risk_level,
+                    conversations.c.handoff,
+                )
+                .join(conversations, conversations.c.contact_id == contacts.c.id)
+                .where(contacts.c.key == contact_key)
             )
-            session.add(contact)
-            await session.flush()
-        conversation = await session.scalar(
-            select(Conversation).where(Conversation.contact_id == contact.id)
-        )
-        if conversation is None:
-            conversation = Conversation(contact_id=contact.id, state={}, slots={})
-            session.add(conversation)
-            await session.flush()
-        position = conversation.state or {}
+        ).first()
+        if found is None:
+            now = utcnow()
+            contact_id = await session.scalar(
+                insert(contacts)
+                .values(
+                    key=contact_key,
+                    channel=channel,
+                    locale=default_locale,
+                    unreachable=False,
+                    platform_id_enc=self.cipher.encrypt(platform_id, b"platform_id"),
+                    created_at=now,
+                    last_seen_at=now,
+                )
+                .returning(contacts.c.id)
+            )
+            conversation_id = await session.scalar(
+                insert(conversations)
+                .values(
+                    contact_id=contact_id,
+                    state={},
+                    slots={},
+                    risk_level="none",
+                    handoff=False,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(conversations.c.id)
+            )
+            return ConversationState(conversation_id, contact_id, channel, default_locale)
+        position = found.state or {}
         return ConversationState(
-            conversation_id=conversation.id,
-            contact_id=contact.id,
+            conversation_id=found.conversation_id,
+            contact_id=found.id,
             channel=channel,
-            locale=contact.locale or default_locale,
+            locale=found.locale or default_locale,
             flow=position.get("flow"),
             step=position.get("step"),
             waiting=position.get("waiting", False),
             stack=position.get("stack", []),
             misses=position.get("misses", 0),
-            slots=dict(conversation.slots or {}),
-            risk_level=conversation.risk_level,
-            handoff=conversation.handoff,
+            slots=dict(found.slots or {}),
+            risk_level=found.risk_level,
+            handoff=found.handoff,
         )
 
-    async def save(self, session: AsyncSession, contact_key: str, state: ConversationState) -> None:
-        """Write-through: the database rows in the turn's transaction (cache after commit)."""
+    @staticmethod
+    def writes(state: ConversationState, messages: list[dict[str, Any]]) -> TurnWrites:
+        """The rows this turn changes. The contact row only when its values changed or
+        its last_seen_at is old (it serves retention, to the minute)."""
         now = utcnow()
-        await session.execute(
-            update(Conversation)
-            .where(Conversation.id == state.conversation_id)
-            .values(
-                state=state.position(),
-                slots=dict(state.slots),
-                risk_level=state.risk_level,
-                handoff=state.handoff,
-                updated_at=now,
-            )
-        )
-        contact_values = {"last_seen_at": now, "locale": state.locale}
-        if "country" in state.slots:
-            contact_values["country"] = state.slots["country"]
-        await session.execute(
-            update(Contact).where(Contact.id == state.contact_id).values(**contact_values)
-        )
+        conversation = {
+            "b_id": state.conversation_id,
+            "b_state": state.position(),
+            "b_slots": dict(state.slots),
+            "b_risk_level": state.risk_level,
+            "b_handoff": state.handoff,
+            "b_updated_at": now,
+        }
+        written = [state.locale, state.slots.get("country"), now.timestamp()]
+        previous = state.contact_written
+        contact = None
+        if not previous or previous[:2] != written[:2] or written[2] - previous[2] >= CONTACT_EVERY:
+            state.contact_written = written
+            contact = {
+                "b_id": state.contact_id,
+                "b_last_seen_at": now,
+                "b_locale": state.locale,
+                "b_country": state.slots.get("country"),
+            }
+        return TurnWrites(conversation, contact, messages)
+
+    async def cached(self, contact_key: str) -> ConversationState | None:
+        raw = await self.redis.get(self._cache_key(contact_key))
+        return None if raw is None else ConversationState.from_cache(json.loads(raw))
 
     async def cache(self, contact_key: str, state: ConversationState) -> None:
         payload = json.dumps(state.to_cache())

@@ -20,6 +20,9 @@ class ConversationState:
     slots: dict[str, str] = field(default_factory=dict)
     risk_level: str = "none"
     handoff: bool = False
+    # What the contact row last got, and when: it is written only when this changes or
+    # grows old (last_seen_at is for retention, to the minute, not the millisecond).
+    contact_written: list[Any] = field(default_factory=list)
 
     def position(self) -> dict[str, Any]:
         """What is stored in conversations.state (slots, risk, handoff have columns)."""

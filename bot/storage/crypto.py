@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+from functools import lru_cache
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -21,6 +22,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 TOKEN_VERSION = 1
 
 
+@lru_cache(maxsize=64)
 def derive_key(secret: str, purpose: str) -> bytes:
     """A 32-byte key for one purpose, so no key is ever used for two things."""
     return HKDF(

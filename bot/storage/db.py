@@ -26,7 +26,10 @@ def make_engine(url: str, **options: object) -> AsyncEngine:
     if parsed.drivername.startswith("sqlite"):
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, connect_args={"timeout": 30}, **options)
+        # One connection: SQLite has one writer, and writers queued here wait without the
+        # sleeping-and-polling of SQLite's busy handler (a long tail under load).
+        pool = {} if "poolclass" in options else {"pool_size": 1, "max_overflow": 0}
+        engine = create_async_engine(url, connect_args={"timeout": 30}, **pool, **options)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001

@@ -11,6 +11,7 @@ from bot.channels.base import InboundMessage
 from bot.pipeline import TurnFailed, handle_turn
 from bot.storage.db import make_engine, session_factory
 from bot.storage.models import Case, Contact, Conversation, Message
+from bot.storage.writer import TurnWriter
 
 
 def inbound(text, user="user-A", message_id=None, channel="terminal"):
@@ -125,3 +126,30 @@ async def test_database_down_is_retried_then_reported_and_the_message_can_come_a
     # The database is back: the platform's redelivery of the same message is processed.
     replies = await handle_turn(inbound("hello", message_id="while-down"), runtime.turn)
     assert replies
+
+
+async def test_database_down_at_group_commit_loses_nothing(runtime):
+    await handle_turn(inbound("hello", user="cached"), runtime.turn)  # state now in Redis
+    broken = make_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
+    turn = dataclasses.replace(
+        runtime.turn, sessions=session_factory(broken), writer=TurnWriter(broken)
+    )
+    with pytest.raises(TurnFailed):
+        await handle_turn(inbound("where can I sleep?", user="cached", message_id="w1"), turn)
+    await turn.writer.close()
+    await broken.dispose()
+    replies = await handle_turn(
+        inbound("where can I sleep?", user="cached", message_id="w1"), runtime.turn
+    )
+    assert replies[-1].text == "Which country are you in now?"
+    assert await count(runtime, Message, Message.channel_message_id == "w1") == 1
+
+
+async def test_concurrent_people_share_group_commits(runtime):
+    people = [f"person-{i}" for i in range(40)]
+    results = await asyncio.gather(
+        *(handle_turn(inbound("I need a doctor", user=p), runtime.turn) for p in people)
+    )
+    assert all(results)
+    assert await count(runtime, Conversation) == 40
+    assert await count(runtime, Message, Message.direction == "in") == 40
