@@ -1,7 +1,7 @@
 """Turns per second and latency of handle_turn with real Redis and a real database.
 
     .venv/bin/python benchmarks/turn_bench.py [--database sqlite|postgresql|URL]
-        [--redis URL] [--conversations 1000] [--concurrency 32]
+        [--redis URL] [--conversations 1000] [--concurrency 8]
 
 1,000 distinct conversations, three messages each (a greeting, a question that starts
 a flow and asks a slot, the button answer), all through the real pipeline: dedupe,
@@ -40,6 +40,7 @@ async def run(database: str, redis_url: str, conversations: int, concurrency: in
     runtime = await start_runtime(settings, progress=lambda _: None)
     await runtime.redis.client.flushdb()
     latencies: list[float] = []
+    by_step: dict[int, list[float]] = {i: [] for i in range(len(SCRIPT))}
     queue: asyncio.Queue[int] = asyncio.Queue()
     for n in range(conversations):
         queue.put_nowait(n)
@@ -52,6 +53,7 @@ async def run(database: str, redis_url: str, conversations: int, concurrency: in
                 started = time.perf_counter()
                 await handle_turn(message, runtime.turn)
                 latencies.append((time.perf_counter() - started) * 1000)
+                by_step[i].append(latencies[-1])
 
     started = time.perf_counter()
     await asyncio.gather(*(person() for _ in range(concurrency)))
@@ -68,6 +70,9 @@ async def run(database: str, redis_url: str, conversations: int, concurrency: in
         "p50_ms": round(latencies[len(latencies) // 2], 2),
         "p99_ms": round(latencies[int(len(latencies) * 0.99)], 2),
         "max_ms": round(latencies[-1], 2),
+        "p99_ms_by_message": {
+            SCRIPT[i]: round(sorted(v)[int(len(v) * 0.99)], 2) for i, v in by_step.items()
+        },
     }
 
 
@@ -76,7 +81,7 @@ def main() -> None:
     parser.add_argument("--database", default="sqlite", help="sqlite, postgresql or a URL")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/12")
     parser.add_argument("--conversations", type=int, default=1000)
-    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "turn_bench.json"))
     args = parser.parse_args()
     figures = asyncio.run(run(args.database, args.redis, args.conversations, args.concurrency))

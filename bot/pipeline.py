@@ -7,6 +7,8 @@
 A duplicate delivery returns no replies. A database failure is retried; if it goes on,
 TurnFailed is raised after forgetting the message id, so the platform's redelivery is
 processed — a message is never silently dropped. No message text is logged.
+Redis work is two pipelined round trips (turn_guard.py); the database writes of
+concurrent turns share one commit (storage/writer.py).
 """
 
 from __future__ import annotations
@@ -24,15 +26,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot import safety
 from bot.channels.base import InboundMessage, OutboundMessage
-from bot.dialogue.conversations import (
-    ConversationStore,
-    conversation_lock,
-    first_delivery,
-    forget_delivery,
-)
+from bot.dialogue.conversations import ConversationStore
 from bot.dialogue.engine import HandoffRequest, Reply
 from bot.dialogue.registry import FlowRegistry
 from bot.dialogue.state import ConversationState
+from bot.dialogue.turn_guard import TurnGuard
 from bot.escalation.cases import PRIORITY_ORDER, open_case
 from bot.metrics import DUPLICATES, HANDOFFS, TURN_SECONDS, TURNS
 from bot.settings import Settings
@@ -71,29 +69,25 @@ class TurnContext:
     writer: TurnWriter
     retry_delays: tuple[float, ...] = RETRY_DELAYS
 
-    @property
-    def store(self) -> ConversationStore:
-        return ConversationStore(self.redis, self.cipher, self.settings.state_ttl_seconds)
-
 
 async def handle_turn(message: InboundMessage, ctx: TurnContext) -> list[OutboundMessage]:
     started = time.perf_counter()
-    if message.message_id is not None:
-        fresh = await first_delivery(
-            ctx.redis, message.channel, message.message_id, ctx.settings.dedupe_ttl_seconds
-        )
-        if not fresh:
+    key = pseudonymous_key(ctx.secret, message.channel, message.user_id)
+    settings = ctx.settings
+    guard = TurnGuard(ctx.redis, key, message.channel, message.message_id,
+                      settings.dedupe_ttl_seconds, settings.state_ttl_seconds)  # fmt: skip
+    try:
+        if not await guard.open():
             DUPLICATES.labels(message.channel).inc()
             return []
-    try:
-        replies = await _locked_turn(message, ctx)
+        state, replies = await _turn(message, ctx, key, guard.cached)
+        await guard.close(state)
     except Exception as exc:
         TURNS.labels(message.channel, "failed").inc()
-        if message.message_id is not None:
-            try:
-                await forget_delivery(ctx.redis, message.channel, message.message_id)
-            except RedisError:
-                log.warning("could not forget a failed message id; redelivery may be dropped")
+        try:
+            await guard.fail()
+        except (RedisError, OSError):
+            log.warning("could not release a failed turn in Redis; redelivery may wait")
         if isinstance(exc, TurnFailed):
             raise
         log.exception("turn failed (%s)", type(exc).__name__)
@@ -108,37 +102,44 @@ def _apology(message: InboundMessage, ctx: TurnContext) -> OutboundMessage:
     return OutboundMessage(message.channel, message.user_id, APOLOGY, locale=locale)
 
 
-async def _locked_turn(message: InboundMessage, ctx: TurnContext) -> list[OutboundMessage]:
-    key = pseudonymous_key(ctx.secret, message.channel, message.user_id)
+async def _turn(
+    message: InboundMessage, ctx: TurnContext, key: str, cached: ConversationState | None
+) -> tuple[ConversationState, list[OutboundMessage]]:
+    """Load, respond, commit; the database part retried while the database is down."""
     text = message.text[: ctx.settings.max_message_chars]
-    store = ctx.store
-    async with conversation_lock(ctx.redis, key):
-        for attempt, delay in enumerate((*ctx.retry_delays, None)):
-            try:
-                state = await store.cached(key)
-                if state is None:
-                    async with ctx.sessions() as session, session.begin():
-                        state = await store.load(
-                            session, key, message.channel, message.user_id, _locale(message, ctx)
-                        )
-                turn = _respond(message, text, state, ctx)
-                writes = store.writes(state, turn.rows)
-                if turn.handoff is None:
-                    await ctx.writer.write(writes)  # group commit with concurrent turns
-                else:
-                    async with ctx.sessions() as session, session.begin():
-                        await _open_case(session, message, state, turn)
-                        await apply_writes(session, [writes])
-                await store.cache(key, state)
-                channel, user = message.channel, message.user_id
-                return [OutboundMessage(channel, user, r.text, r.buttons, state.locale)
-                        for r in turn.replies]  # fmt: skip
-            except (OperationalError, DBAPIError, OSError) as exc:
-                await store.evict(key)  # the cache may hold state the database refused
-                if delay is None:
-                    raise TurnFailed("database unavailable", _apology(message, ctx)) from exc
-                log.warning("database error (%s), retry %d", type(exc).__name__, attempt + 1)
-                await asyncio.sleep(delay)
+    store = ConversationStore(ctx.cipher)
+    for attempt, delay in enumerate((*ctx.retry_delays, None)):
+        try:
+            state, new_contact = cached, None
+            if state is None:
+                async with ctx.sessions() as session:
+                    state = await store.load(session, key, message.channel, _locale(message, ctx))
+            if state is None:
+                state, new_contact = store.first_contact(
+                    key, message.channel, message.user_id, _locale(message, ctx)
+                )
+            turn = _respond(message, text, state, ctx)
+            writes = store.writes(state, turn.rows)
+            writes.new_contact = new_contact
+            if turn.handoff is None:
+                await ctx.writer.write(writes)  # group commit with concurrent turns
+            else:
+                async with ctx.sessions() as session, session.begin():
+                    await apply_writes(session, [writes])
+                    if writes.ids:
+                        state.contact_id, state.conversation_id = writes.ids
+                    await _open_case(session, message, state, turn)
+            if writes.ids:
+                state.contact_id, state.conversation_id = writes.ids
+            channel, user = message.channel, message.user_id
+            return state, [OutboundMessage(channel, user, r.text, r.buttons, state.locale)
+                           for r in turn.replies]  # fmt: skip
+        except (OperationalError, DBAPIError, OSError) as exc:
+            cached = None  # state may have moved on in memory: read it again from the database
+            if delay is None:
+                raise TurnFailed("database unavailable", _apology(message, ctx)) from exc
+            log.warning("database error (%s), retry %d", type(exc).__name__, attempt + 1)
+            await asyncio.sleep(delay)
     raise AssertionError("unreachable")
 
 

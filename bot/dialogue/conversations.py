@@ -1,21 +1,11 @@
-"""Conversations: found by pseudonymous key, cached in Redis, stored in the database.
-
-Also the two Redis guards of a turn: a duplicate delivery is dropped (SET NX on the
-channel's message id) and one conversation is handled by one worker at a time (a
-lock with a token, released only by its holder).
-"""
+"""Conversations in the database: found by pseudonymous key, created on first contact,
+and the rows a turn writes back (the Redis cache is in turn_guard.py)."""
 
 from __future__ import annotations
 
-import asyncio
-import json
-import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
-import redis.asyncio as aredis
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.dialogue.state import ConversationState
@@ -24,57 +14,16 @@ from bot.storage.models import Contact, Conversation, utcnow
 from bot.storage.writer import TurnWrites
 
 CONTACT_EVERY = 600.0  # seconds between last_seen_at writes when nothing else changed
-_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
-
-
-class ConversationBusy(RuntimeError):
-    """Another worker holds this conversation for longer than we can wait."""
-
-
-async def first_delivery(redis: aredis.Redis, channel: str, message_id: str, ttl: int) -> bool:
-    """True the first time a channel message id is seen (within ttl seconds)."""
-    return bool(await redis.set(f"dedupe:{channel}:{message_id}", 1, nx=True, ex=ttl))
-
-
-async def forget_delivery(redis: aredis.Redis, channel: str, message_id: str) -> None:
-    """A turn that failed must be processed when the platform delivers it again."""
-    await redis.delete(f"dedupe:{channel}:{message_id}")
-
-
-@asynccontextmanager
-async def conversation_lock(
-    redis: aredis.Redis, contact_key: str, wait: float = 10.0, hold_ms: int = 30_000
-) -> AsyncIterator[None]:
-    """Messages of one person are handled in order, whichever worker receives them."""
-    key, token = f"lock:conv:{contact_key}", secrets.token_hex(8)
-    deadline = asyncio.get_running_loop().time() + wait
-    while not await redis.set(key, token, nx=True, px=hold_ms):
-        if asyncio.get_running_loop().time() > deadline:
-            raise ConversationBusy("conversation is locked by another worker")
-        await asyncio.sleep(0.01)
-    try:
-        yield
-    finally:
-        await redis.eval(_RELEASE, 1, key, token)
 
 
 class ConversationStore:
-    def __init__(self, redis: aredis.Redis, cipher: Cipher, ttl: int) -> None:
-        self.redis, self.cipher, self.ttl = redis, cipher, ttl
-
-    @staticmethod
-    def _cache_key(contact_key: str) -> str:
-        return f"conv:{contact_key}"
+    def __init__(self, cipher: Cipher) -> None:
+        self.cipher = cipher
 
     async def load(
-        self,
-        session: AsyncSession,
-        contact_key: str,
-        channel: str,
-        platform_id: str,
-        default_locale: str,
-    ) -> ConversationState:
-        """From the database, creating the contact and conversation on first contact."""
+        self, session: AsyncSession, contact_key: str, channel: str, default_locale: str
+    ) -> ConversationState | None:
+        """From the database; None for someone who has never written (see first_contact)."""
         contacts, conversations = Contact.__table__, Conversation.__table__
         found = (
             await session.execute(
@@ -92,34 +41,7 @@ class ConversationStore:
             )
         ).first()
         if found is None:
-            now = utcnow()
-            contact_id = await session.scalar(
-                insert(contacts)
-                .values(
-                    key=contact_key,
-                    channel=channel,
-                    locale=default_locale,
-                    unreachable=False,
-                    platform_id_enc=self.cipher.encrypt(platform_id, b"platform_id"),
-                    created_at=now,
-                    last_seen_at=now,
-                )
-                .returning(contacts.c.id)
-            )
-            conversation_id = await session.scalar(
-                insert(conversations)
-                .values(
-                    contact_id=contact_id,
-                    state={},
-                    slots={},
-                    risk_level="none",
-                    handoff=False,
-                    created_at=now,
-                    updated_at=now,
-                )
-                .returning(conversations.c.id)
-            )
-            return ConversationState(conversation_id, contact_id, channel, default_locale)
+            return None
         position = found.state or {}
         return ConversationState(
             conversation_id=found.conversation_id,
@@ -135,6 +57,22 @@ class ConversationStore:
             risk_level=found.risk_level,
             handoff=found.handoff,
         )
+
+    def first_contact(
+        self, contact_key: str, channel: str, platform_id: str, locale: str
+    ) -> tuple[ConversationState, dict[str, Any]]:
+        """A new person: the state to answer with, and the contacts row to create.
+        The rows are created with the turn's other writes (ids 0 until then)."""
+        now = utcnow()
+        row = {
+            "key": contact_key, "channel": channel, "locale": locale, "unreachable": False,
+            "platform_id_enc": self.cipher.encrypt(platform_id, b"platform_id"),
+            "created_at": now, "last_seen_at": now,
+        }  # fmt: skip
+        state = ConversationState(
+            0, 0, channel, locale, contact_written=[locale, None, now.timestamp()]
+        )
+        return state, row
 
     @staticmethod
     def writes(state: ConversationState, messages: list[dict[str, Any]]) -> TurnWrites:
@@ -161,14 +99,3 @@ class ConversationStore:
                 "b_country": state.slots.get("country"),
             }
         return TurnWrites(conversation, contact, messages)
-
-    async def cached(self, contact_key: str) -> ConversationState | None:
-        raw = await self.redis.get(self._cache_key(contact_key))
-        return None if raw is None else ConversationState.from_cache(json.loads(raw))
-
-    async def cache(self, contact_key: str, state: ConversationState) -> None:
-        payload = json.dumps(state.to_cache())
-        await self.redis.set(self._cache_key(contact_key), payload, ex=self.ttl)
-
-    async def evict(self, contact_key: str) -> None:
-        await self.redis.delete(self._cache_key(contact_key))

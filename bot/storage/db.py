@@ -45,7 +45,9 @@ def make_engine(url: str, **options: object) -> AsyncEngine:
     if parsed.drivername in ("postgresql", "postgres"):
         url = parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
     pool = {} if "poolclass" in options else {"pool_size": 10, "max_overflow": 20}
-    return create_async_engine(url, pool_pre_ping=True, **pool, **options)
+    # No pre-ping (a round trip per checkout): a connection that died with a database
+    # restart fails its statement, is dropped by the pool, and the turn retries.
+    return create_async_engine(url, **pool, **options)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

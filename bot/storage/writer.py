@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
-from bot.storage.models import Contact, Conversation, Message
+from bot.storage.models import Contact, Conversation, Message, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +51,36 @@ _UPDATE_CONTACT = (
 async def apply_writes(connection: AsyncConnection | AsyncSession, batch: list[TurnWrites]) -> None:
     """The SQL of a batch of turns: used by the group commit and by a turn's own
     transaction (a handoff, which opens a case in the same transaction)."""
+    new = [w for w in batch if w.new_contact is not None]
+    if new:
+        # People writing for the first time: their rows are created here, in the shared
+        # commit, and the new ids bound to the rest of their turn's rows.
+        contact_ids = (
+            (
+                await connection.execute(
+                    insert(_CONTACTS).returning(_CONTACTS.c.id, sort_by_parameter_order=True),
+                    [w.new_contact for w in new],
+                )
+            )
+            .scalars()
+            .all()
+        )
+        conversation_ids = (
+            (
+                await connection.execute(
+                    insert(_CONVERSATIONS).returning(
+                        _CONVERSATIONS.c.id, sort_by_parameter_order=True
+                    ),
+                    [_new_conversation(contact_id) for contact_id in contact_ids],
+                )
+            )
+            .scalars()
+            .all()
+        )
+        for writes, contact_id, conversation_id in zip(
+            new, contact_ids, conversation_ids, strict=True
+        ):
+            writes.bind(contact_id, conversation_id)
     await connection.execute(_UPDATE_CONVERSATION, [w.conversation for w in batch])
     contacts = [w.contact for w in batch if w.contact is not None]
     if contacts:
@@ -60,11 +90,27 @@ async def apply_writes(connection: AsyncConnection | AsyncSession, batch: list[T
         await connection.execute(insert(Message.__table__), messages)
 
 
+def _new_conversation(contact_id: int) -> dict[str, Any]:
+    now = utcnow()
+    return {"contact_id": contact_id, "state": {}, "slots": {}, "risk_level": "none",
+            "handoff": False, "created_at": now, "updated_at": now}  # fmt: skip
+
+
 @dataclass
 class TurnWrites:
     conversation: dict[str, Any]  # b_id, b_state, b_slots, b_risk_level, b_handoff, b_updated_at
     contact: dict[str, Any] | None  # b_id, b_last_seen_at, b_locale, b_country
     messages: list[dict[str, Any]] = field(default_factory=list)
+    new_contact: dict[str, Any] | None = None  # the contacts row of a first-time writer
+    ids: tuple[int, int] | None = None  # (contact, conversation) once known
+
+    def bind(self, contact_id: int, conversation_id: int) -> None:
+        self.ids = (contact_id, conversation_id)
+        self.conversation["b_id"] = conversation_id
+        if self.contact is not None:
+            self.contact["b_id"] = contact_id
+        for message in self.messages:
+            message["conversation_id"] = conversation_id
 
 
 class TurnWriter:
