@@ -63,10 +63,16 @@ class Settings(BaseSettings):
         "HELPLINE_FALLBACK_CONFIDENCE", 0.5, "below this intent confidence, offer choices"
     )
     nlu_model_dir: Path = _env("NLU_MODEL_DIR", DEFAULT_MODEL_DIR, "trained NLU model")
-    nlu_fallback_threshold: float = _env("NLU_FALLBACK_THRESHOLD", 0.3, "nlu_fallback below")
+    nlu_fallback_threshold: float = _env(
+        "NLU_FALLBACK_THRESHOLD", 0.3, "below this confidence the intent is nlu_fallback"
+    )
+    nlu_ambiguity_threshold: float = _env(
+        "NLU_AMBIGUITY_THRESHOLD", 0.0, "nlu_fallback when the two best intents are this close"
+    )
     nlu_max_input_chars: int = _env("NLU_MAX_INPUT_CHARS", 1000, "characters the NLU reads")
     rasa_url: str | None = _env("RASA_URL", None, "remote Rasa server for intents")
     rasa_token: SecretStr | None = _env("RASA_TOKEN", None, "Rasa token auth")
+    rasa_timeout: float = _env("RASA_TIMEOUT", 5.0, "seconds before the local model answers")
 
     @field_validator("default_locale")
     @classmethod
@@ -89,9 +95,11 @@ class Settings(BaseSettings):
         return NLUConfig(
             model_dir=self.nlu_model_dir,
             fallback_threshold=self.nlu_fallback_threshold,
+            ambiguity_threshold=self.nlu_ambiguity_threshold,
             max_input_chars=self.nlu_max_input_chars,
             rasa_url=self.rasa_url,
             rasa_token=self.rasa_token.get_secret_value() if self.rasa_token else None,
+            rasa_timeout=self.rasa_timeout,
         )
 
     def master_secret(self) -> str:

@@ -54,3 +54,13 @@ def test_dockerfile_command_and_settings_exist():
     build_parser().parse_args([part.strip(' "') for part in command.split(",")])
     for variable in re.findall(r"\b([A-Z_]+)=", text.split("ENV", 1)[1].split("WORKDIR")[0]):
         assert variable in SETTINGS | {"PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED"}
+
+
+def test_readme_documents_every_setting_and_command():
+    readme = (ROOT / "README.md").read_text()
+    for variable in SETTINGS:
+        assert f"`{variable}`" in readme, variable
+    for command in ("serve", "demo", "chat", "db upgrade", "flows validate", "config"):
+        assert f"`helpline {command}" in readme, command
+    head = "\n".join(readme.splitlines()[:5])
+    assert "make demo" in head and "make test" in head

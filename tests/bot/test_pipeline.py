@@ -153,3 +153,20 @@ async def test_concurrent_people_share_group_commits(runtime):
     assert all(results)
     assert await count(runtime, Conversation) == 40
     assert await count(runtime, Message, Message.direction == "in") == 40
+
+
+async def test_redis_down_fails_the_turn_with_an_apology_and_state_is_kept(runtime):
+    import redis.asyncio as aredis
+
+    await handle_turn(inbound("where can I sleep tonight?", user="r"), runtime.turn)
+    down = dataclasses.replace(runtime.turn, redis=aredis.Redis(host="127.0.0.1", port=1))
+    with pytest.raises(TurnFailed) as failure:
+        await handle_turn(inbound("/set country serbia", user="r", message_id="r1"), down)
+    assert "Please send it again" in failure.value.apology.text
+    await down.redis.aclose()
+    # Redis is back (and empty, as after a restart): the conversation goes on from the database.
+    await runtime.redis.client.flushdb()
+    replies = await handle_turn(
+        inbound("/set country serbia", user="r", message_id="r1"), runtime.turn
+    )
+    assert any("Serbia" in r.text for r in replies)
