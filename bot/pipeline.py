@@ -129,6 +129,7 @@ async def _turn(
                     if writes.ids:
                         state.contact_id, state.conversation_id = writes.ids
                     await _open_case(session, message, state, turn)
+                HANDOFFS.labels(turn.handoff.priority).inc()
             if writes.ids:
                 state.contact_id, state.conversation_id = writes.ids
             channel, user = message.channel, message.user_id
@@ -186,7 +187,6 @@ def _respond(
     handoff = _higher(decision.handoff, result.handoff)
     if handoff is not None:
         state.handoff = True
-        HANDOFFS.labels(handoff.priority).inc()
     rows = [_row(state, "in", text, message.message_id, parse, ctx)]
     rows += [_row(state, "out", reply.text, None, None, ctx) for reply in replies]
     return _Turn(replies, rows, handoff, parse)

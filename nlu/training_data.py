@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from nlu.normalize import normalize
+from nlu.yaml_source import ProblemsError, compose_mapping
 
 DATA_DIR = Path(__file__).parent / "data"
 NLU_DIR = DATA_DIR / "nlu"
@@ -30,12 +31,8 @@ _ITEM_KEYS = {
 _ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\}|\[[^\]]*\])")
 
 
-class TrainingDataError(ValueError):
+class TrainingDataError(ProblemsError):
     """Training data that cannot be used; the message names each file and line."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @dataclass(frozen=True)
@@ -106,17 +103,9 @@ def _load_file(
 ) -> list[str]:
     problems: list[str] = []
     language = file.stem
-    try:
-        root = yaml.compose(file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "somewhere"
-        problem = getattr(exc, "problem", None) or str(exc)
-        return [f"{file}, {where}: not valid YAML ({problem})"]
-    except UnicodeDecodeError:
-        return [f"{file}: not UTF-8 text"]
-    if not isinstance(root, yaml.MappingNode):
-        return [f"{file}, line 1: expected a mapping with 'version' and 'nlu'"]
+    root = compose_mapping(file, problems, "a mapping with 'version' and 'nlu'")
+    if root is None:
+        return problems
 
     top = {key.value: (key, value) for key, value in root.value}
     for name, (key, _) in top.items():

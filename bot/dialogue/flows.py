@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 
 from bot.dialogue.services import SERVICE_TYPES
+from nlu.yaml_source import ProblemsError, compose_mapping
 
 SPEC_VERSION = 1
 STEP_KINDS = (
@@ -61,12 +62,8 @@ _STEP_KEYS = {
 BUILTIN_PLACEHOLDERS = {"country_name"}
 
 
-class FlowError(ValueError):
+class FlowError(ProblemsError):
     """Flows that cannot be used; one line per problem, each with file and line."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @dataclass(frozen=True)
@@ -188,24 +185,6 @@ def load_flows(directory: Path, taxonomy: list[str] | None = None) -> FlowSet:
     return flow_set
 
 
-def _compose(file: Path, problems: list[str]) -> yaml.MappingNode | None:
-    try:
-        root = yaml.compose(file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "somewhere"
-        problem = getattr(exc, "problem", None) or str(exc)
-        problems.append(f"{file}, {where}: not valid YAML ({problem})")
-        return None
-    except UnicodeDecodeError:
-        problems.append(f"{file}: not UTF-8 text")
-        return None
-    if not isinstance(root, yaml.MappingNode):
-        problems.append(f"{file}, line 1: expected a mapping")
-        return None
-    return root
-
-
 def _where(file: Path, node: yaml.Node) -> str:
     return f"{file}:{node.start_mark.line + 1}"
 
@@ -215,7 +194,7 @@ def _value(node: yaml.Node) -> Any:
 
 
 def _load_flow(file: Path, problems: list[str]) -> Flow | None:
-    root = _compose(file, problems)
+    root = compose_mapping(file, problems, "a mapping with 'version', 'flow' and 'steps'")
     if root is None:
         return None
     top = {k.value: v for k, v in root.value}
@@ -334,7 +313,7 @@ def _check_step_shape(step: Step) -> list[str]:
 
 
 def _load_slots(file: Path, problems: list[str]) -> dict[str, Slot]:
-    root = _compose(file, problems)
+    root = compose_mapping(file, problems, "a mapping with 'slots'")
     if root is None:
         return {}
     doc = _value(root)
