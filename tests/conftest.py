@@ -74,6 +74,12 @@ TINY_DATA = {
 }
 
 
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    from tests.bot.conftest import report_header
+
+    return report_header()
+
+
 @pytest.fixture(scope="session")
 def tiny_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     directory = tmp_path_factory.mktemp("tiny_data")

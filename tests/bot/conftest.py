@@ -38,7 +38,8 @@ POSTGRES = bool(os.environ.get("TEST_DATABASE_URL")) or _reachable("127.0.0.1", 
 DATABASES = ["sqlite", "postgresql"] if POSTGRES else ["sqlite"]
 
 
-def pytest_report_header(config: pytest.Config) -> list[str]:
+def report_header() -> list[str]:
+    """Said once at the top of the run (hooked in tests/conftest.py)."""
     if POSTGRES:
         return [f"database tests: SQLite and PostgreSQL ({PG_URL.split('@')[-1]})"]
     return ["database tests: PostgreSQL is not reachable, running them on SQLite only"]
