@@ -39,7 +39,7 @@ nlu-shell: model
 
 # Held-out evaluation (80/20 per language) published in nlu/README.md.
 nlu-report: $(STAMP)
-	$(BIN)/python -m nlu test --nlu nlu/data/nlu --holdout 0.2 --out reports/nlu
+	$(BIN)/python -m nlu test --nlu nlu/data/nlu --risk nlu/data/risk --holdout 0.2 --out reports/nlu
 
 bench: model
 	$(BIN)/python benchmarks/nlu_bench.py --model $(MODEL)

@@ -180,7 +180,7 @@ def _respond(
     # Commands and button payloads ("/set country serbia") are ours, not the person's
     # words: the engine reads them directly and the NLU is not asked.
     parse = COMMAND_PARSE if _is_command(text) else ctx.interpreter.parse(text)
-    decision = safety.assess(parse, state)
+    decision = safety.assess(parse, state, ctx.flows.engine.services)
     state.risk_level = decision.level
     result = ctx.flows.engine.respond(state, text, parse)
     replies = list(decision.replies) + ([] if decision.silence_flow else result.replies)

@@ -11,9 +11,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nlu.config import NLUConfig
-from nlu.evaluation import evaluate, holdout_split, summary, write_reports
+from nlu.evaluation import evaluate, holdout_split, risk_holdout_split, summary, write_reports
 from nlu.interpreter import Interpreter
 from nlu.model import ModelError, save, train, train_from_files
+from nlu.risk_data import RISK_DIR, RiskDataError, load_risk_data, load_risk_taxonomy
+from nlu.risk_evaluation import evaluate_risk, risk_summary
 from nlu.training_data import NLU_DIR, TrainingDataError, load, load_taxonomy
 
 
@@ -32,7 +34,7 @@ def _model_dir(args: argparse.Namespace) -> Path:
 
 def cmd_train(args: argparse.Namespace) -> int:
     progress = _progress()
-    model = train_from_files(Path(args.data), progress=progress)
+    model = train_from_files(Path(args.data), progress, Path(args.risk) if args.risk else None)
     out = Path(args.out) if args.out else NLUConfig.from_env().model_dir
     save(model, out)
     m = model.manifest
@@ -59,13 +61,16 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_test(args: argparse.Namespace) -> int:
     progress = _progress()
     data = load(Path(args.nlu), load_taxonomy())
+    risk_examples = load_risk_data(Path(args.risk)) if args.risk else []
     if args.holdout:
         train_data, examples = holdout_split(data, args.holdout)
+        risk_train, risk_examples = risk_holdout_split(risk_examples, args.holdout)
         progress(
             f"hold-out: training on {len(train_data.examples)}, testing on {len(examples)} "
             f"({args.holdout:.0%} per language and intent)"
         )
-        interpreter = Interpreter(train(train_data, progress=progress), NLUConfig.from_env())
+        model = train(train_data, progress=progress, risk_examples=risk_train)
+        interpreter = Interpreter(model, NLUConfig.from_env())
     else:
         interpreter = Interpreter.load(_model_dir(args))
         examples = data.examples
@@ -73,6 +78,12 @@ def cmd_test(args: argparse.Namespace) -> int:
     results = evaluate(interpreter, examples)
     written = write_reports(results, Path(args.out))
     print(summary(results))
+    if risk_examples:
+        risk = evaluate_risk(interpreter, risk_examples, load_risk_taxonomy())
+        path = Path(args.out) / "risk_report.json"
+        path.write_text(json.dumps(risk, indent=2, ensure_ascii=False) + "\n")
+        written.append(path)
+        print(risk_summary(risk))
     progress("wrote " + ", ".join(str(p) for p in written))
     return 0
 
@@ -109,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", help="train the model from Rasa-format YAML and save it")
     p.add_argument("--data", default=str(NLU_DIR), help="training data file or directory")
+    p.add_argument("--risk", default=str(RISK_DIR), help="risk training data ('' for none)")
     p.add_argument("--out", help=model_help)
     p.set_defaults(func=cmd_train)
 
@@ -125,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--nlu", default=str(NLU_DIR), help="test data file or directory")
     p.add_argument("--out", default="reports/nlu", help="where to write the reports")
     p.add_argument("--model", help=model_help)
+    p.add_argument("--risk", help="risk test data file or directory (adds risk_report.json)")
     p.add_argument(
         "--holdout",
         type=float,
@@ -144,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except TrainingDataError as exc:
+    except (TrainingDataError, RiskDataError) as exc:
         print("error: the training data has problems:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)

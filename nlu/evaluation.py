@@ -21,6 +21,7 @@ from sklearn.metrics import classification_report, confusion_matrix, f1_score
 from sklearn.model_selection import train_test_split
 
 from nlu.interpreter import Interpreter
+from nlu.risk_data import RiskExample
 from nlu.training_data import Example, TrainingData
 
 
@@ -33,6 +34,19 @@ def holdout_split(
         data.examples, test_size=fraction, stratify=strata, random_state=seed
     )
     return TrainingData(list(train), data.synonyms, data.lookups), list(test)
+
+
+def risk_holdout_split(
+    examples: list[RiskExample], fraction: float = 0.2, seed: int = 42
+) -> tuple[list[RiskExample], list[RiskExample]]:
+    """Stratified by language and label set (combinations and no_risk keep their share)."""
+    if not examples:
+        return [], []
+    strata = [f"{e.language}/{'+'.join(sorted(e.indicators)) or 'no_risk'}" for e in examples]
+    counts = Counter(strata)
+    strata = [s if counts[s] > 1 else "rare" for s in strata]
+    train, test = train_test_split(examples, test_size=fraction, stratify=strata, random_state=seed)
+    return list(train), list(test)
 
 
 def evaluate(interpreter: Interpreter, examples: list[Example]) -> dict[str, Any]:

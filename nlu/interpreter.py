@@ -70,6 +70,9 @@ class Interpreter:
             "intent_ranking": [],
             "entities": [],
             "language": {"code": code, "confidence": language_confidence},
+            "risk": self.model.risk.detect(analysed)
+            if self.model.risk is not None
+            else {"level": "none", "indicators": []},
         }
         normalised = normalize(analysed)
         if not normalised:

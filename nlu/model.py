@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import re
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,15 +22,34 @@ import sklearn
 from nlu.intent_classifier import ClassifierConfig, IntentClassifier, Progress, no_progress
 from nlu.language_id import LanguageIdentifier
 from nlu.normalize import normalize
+from nlu.risk import RiskDetector
+from nlu.risk_data import RISK_DIR, RiskExample, load_risk_data, load_risk_taxonomy
 from nlu.training_data import NLU_DIR, TrainingData, data_files, load, load_taxonomy
 
 MODEL_FILE = "model.pkl"
 MANIFEST_FILE = "manifest.json"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the risk detector is part of the model
 
 
 class ModelError(RuntimeError):
     """A model directory that cannot be used; the message says what to do."""
+
+
+# Intents whose examples carry no risk: extra negatives for the risk detector, so that
+# small talk and questions about procedures do not raise alarms.
+RISK_FREE_INTENTS = frozenset(
+    {
+        "greet", "goodbye", "thank_you", "affirm", "deny", "bot_challenge",
+        "change_language", "contact_info", "out_of_scope", "data_privacy",
+        "delete_my_data", "voluntary_return", "asylum_info", "documents",
+    }
+)  # fmt: skip
+# ...except messages where someone else holds the papers: that is document_retention.
+_HOLDER = re.compile(
+    r"boss|took|keep|kept|hold|agent|employer|smuggl|patron|gazda|poslodav|шеф|хозя|"
+    r"работодат|забра|uze|صاحب|کارفرما|مالک|کفیل|قاچاق|خاوند|patronu|şef|pronar|punëdhën",
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -37,6 +57,7 @@ class NLUModel:
     intents: IntentClassifier
     languages: LanguageIdentifier
     manifest: dict
+    risk: RiskDetector | None = None
 
 
 def fingerprint(path: Path) -> str:
@@ -53,6 +74,7 @@ def train(
     config: ClassifierConfig | None = None,
     progress: Progress = no_progress,
     data_path: Path | None = None,
+    risk_examples: list[RiskExample] | None = None,
 ) -> NLUModel:
     started = time.perf_counter()
     texts = [e.text for e in data.examples]
@@ -63,6 +85,16 @@ def train(
     languages.fit(texts, [e.language for e in data.examples])
     intents = IntentClassifier(config)
     intents.fit(normalised, [e.intent for e in data.examples], lambda s: progress(f"intents: {s}"))
+    risk = None
+    if risk_examples:
+        progress(f"training the risk detector on {len(risk_examples)} examples")
+        risk = RiskDetector(load_risk_taxonomy())
+        negatives = [
+            e.text
+            for e in data.examples
+            if e.intent in RISK_FREE_INTENTS and not _HOLDER.search(e.text)
+        ]
+        risk.fit(risk_examples, negatives)
     manifest = {
         "format": FORMAT_VERSION,
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -75,16 +107,24 @@ def train(
         "temperature": round(intents.temperature, 4),
         "data_fingerprint": fingerprint(data_path) if data_path else None,
         "sklearn": sklearn.__version__,
+        "risk_examples": len(risk_examples or []),
     }
-    return NLUModel(intents, languages, manifest)
+    return NLUModel(intents, languages, manifest, risk)
 
 
-def train_from_files(data_path: Path = NLU_DIR, progress: Progress = no_progress) -> NLUModel:
+def train_from_files(
+    data_path: Path = NLU_DIR, progress: Progress = no_progress, risk_path: Path | None = RISK_DIR
+) -> NLUModel:
     progress(f"reading training data from {data_path}")
     data = load(data_path, load_taxonomy())
+    risk_examples = load_risk_data(risk_path) if risk_path and _has_yaml(risk_path) else None
     progress(f"{len(data.examples)} examples, {len(data.intents)} intents, "
              f"{len(data.languages)} languages")  # fmt: skip
-    return train(data, progress=progress, data_path=data_path)
+    return train(data, progress=progress, data_path=data_path, risk_examples=risk_examples)
+
+
+def _has_yaml(path: Path) -> bool:
+    return path.is_file() or (path.is_dir() and any(path.rglob("*.yml")))
 
 
 def save(model: NLUModel, directory: Path) -> None:
@@ -92,7 +132,8 @@ def save(model: NLUModel, directory: Path) -> None:
     # Write then rename, so a reader never sees half a model.
     tmp = directory / (MODEL_FILE + ".tmp")
     with tmp.open("wb") as fh:
-        pickle.dump({"intents": model.intents, "languages": model.languages}, fh, protocol=5)
+        parts = {"intents": model.intents, "languages": model.languages, "risk": model.risk}
+        pickle.dump(parts, fh, protocol=5)
     tmp.replace(directory / MODEL_FILE)
     (directory / MANIFEST_FILE).write_text(json.dumps(model.manifest, indent=2) + "\n")
 
@@ -117,4 +158,4 @@ def load_model(directory: Path) -> NLUModel:
             parts = pickle.load(fh)
     except Exception as exc:
         raise ModelError(f"{model_path} cannot be read ({exc}): run `python -m nlu train`") from exc
-    return NLUModel(parts["intents"], parts["languages"], manifest)
+    return NLUModel(parts["intents"], parts["languages"], manifest, parts.get("risk"))

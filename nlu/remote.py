@@ -50,6 +50,7 @@ class RemoteInterpreter(Interpreter):
             "intent_ranking": remote.get("intent_ranking", [remote["intent"]])[:RANKING_LENGTH],
             "entities": remote.get("entities", []),
             "language": local["language"],
+            "risk": local["risk"],  # risk is always the local detector's
         }
 
     def _ask_rasa(self, text: str) -> dict[str, Any]:

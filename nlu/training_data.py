@@ -140,7 +140,7 @@ def _load_file(
         if not isinstance(examples_node, yaml.ScalarNode):
             problems.append(f"{file}, line {line}: {kind} '{label}' has no 'examples: |' block")
             continue
-        lines = _example_lines(examples_node, file, problems)
+        lines = example_lines(examples_node, file, problems)
         if kind == "synonym":
             data.synonyms.update({text.casefold(): label for text, _ in lines})
         elif kind == "lookup":
@@ -168,7 +168,7 @@ def _load_file(
     return problems
 
 
-def _example_lines(node: yaml.ScalarNode, file: Path, problems: list[str]) -> list[tuple[str, int]]:
+def example_lines(node: yaml.ScalarNode, file: Path, problems: list[str]) -> list[tuple[str, int]]:
     """The '- text' lines of an examples block, with their line numbers in the file."""
     # A block scalar's content starts on the line after its '|' indicator.
     first = node.start_mark.line + (2 if node.style == "|" else 1)

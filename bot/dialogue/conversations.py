@@ -53,6 +53,7 @@ class ConversationStore:
             waiting=position.get("waiting", False),
             stack=position.get("stack", []),
             misses=position.get("misses", 0),
+            risk_indicators=position.get("risk_indicators", []),
             slots=dict(found.slots or {}),
             risk_level=found.risk_level,
             handoff=found.handoff,

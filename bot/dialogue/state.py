@@ -19,6 +19,7 @@ class ConversationState:
     misses: int = 0  # messages in a row the assistant did not understand
     slots: dict[str, str] = field(default_factory=dict)
     risk_level: str = "none"
+    risk_indicators: list[str] = field(default_factory=list)  # seen in this conversation
     handoff: bool = False
     # What the contact row last got, and when: it is written only when this changes or
     # grows old (last_seen_at is for retention, to the minute, not the millisecond).
@@ -32,6 +33,7 @@ class ConversationState:
             "waiting": self.waiting,
             "stack": self.stack,
             "misses": self.misses,
+            "risk_indicators": self.risk_indicators,
         }
 
     def to_cache(self) -> dict[str, Any]:

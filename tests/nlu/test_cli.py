@@ -25,7 +25,7 @@ def run(python, *args, stdin=None, check=True):
 @pytest.fixture(scope="module")
 def tiny_model_dir(python, tiny_data_dir, tmp_path_factory):
     out = tmp_path_factory.mktemp("cli_model")
-    result = run(python, "train", "--data", str(tiny_data_dir), "--out", str(out))
+    result = run(python, "train", "--data", str(tiny_data_dir), "--risk", "", "--out", str(out))
     # A progress display: timed steps, then where the model went.
     assert "[" in result.stderr and "calibration fold" in result.stderr
     assert f"saved to {out}: 36 examples, 3 intents, 2 languages" in result.stderr

@@ -14,7 +14,8 @@ from tests.conftest import EVAL_DIR
 
 
 def assert_valid_parse(result, text):
-    assert set(result) == {"text", "intent", "intent_ranking", "entities", "language"}
+    assert set(result) == {"text", "intent", "intent_ranking", "entities", "language", "risk"}
+    assert result["risk"]["level"] in ("none", "medium", "high", "emergency")
     assert result["text"] == text or not isinstance(text, str)
     assert result["entities"] == []
     intent = result["intent"]

@@ -16,7 +16,7 @@ from nlu.normalize import normalize
 
 @pytest.fixture(scope="module")
 def tiny_model(tiny_data_dir):
-    return train_from_files(tiny_data_dir)
+    return train_from_files(tiny_data_dir, risk_path=None)
 
 
 def test_round_trip_gives_the_same_parses(tiny_model, tmp_path):

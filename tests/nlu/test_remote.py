@@ -31,6 +31,7 @@ def test_rasa_url_selects_the_remote_backend(full_model_dir, rasa):
     assert [r["name"] for r in result["intent_ranking"]] == ["ask_human", "greet", "goodbye"]
     assert result["entities"][0]["entity"] == "city"
     assert result["language"]["code"] == "en"  # the language still comes from the local model
+    assert result["risk"]["level"] == "none"  # and the risk from the local detector
     sent = rasa.requests[-1]
     assert sent["path"] == "/model/parse"
     assert sent["query"] == {"token": ["s3cret"]}

@@ -1,0 +1,131 @@
+"""Risk indicators of one message: multi-label, with confidence, evidence and about.
+
+    detect("my boss keeps my passport and says I owe him 3000") →
+    {"level": "high", "indicators": [
+        {"name": "document_retention", "confidence": 0.93, "evidence": "keeps my passport",
+         "about": "self"}, {"name": "debt_bondage", ...}]}
+
+One logistic model per indicator (one-vs-rest) over the intent model's features of
+the normalised text, so every language and script, romanised ones included, is
+covered by the same machinery. Hard negatives ("I lost my passport", "the film was
+killing me") and negations ("nobody keeps my documents") are in the training data as
+`no_risk`. Thresholds favour recall by severity: a missed emergency is far worse than
+a false alarm. A second model says whether the message is about someone else.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from nlu.features import Featurizer
+from nlu.linear import linear_parameters, linear_scores
+from nlu.normalize import normalize
+from nlu.risk_data import LEVELS, RiskExample
+
+# Per-severity decision thresholds on the calibrated probability (see nlu/README.md).
+THRESHOLDS = {"emergency": 0.20, "high": 0.45, "medium": 0.50}
+REGULARISATION = 10.0  # C of each logistic model: chosen on the hold-out (nlu/README.md)
+# The ILO forced-labour indicators: two or more distinct ones make a conversation high.
+FORCED_LABOUR = frozenset(
+    {
+        "deception", "withheld_wages", "abusive_conditions", "isolation",
+        "restricted_movement", "document_retention", "debt_bondage", "threats",
+        "physical_violence", "sexual_exploitation",
+    }
+)  # fmt: skip
+EVIDENCE_WINDOW = 3  # words either side of the word that weighed most
+
+
+def level_of(indicators: set[str] | frozenset[str], taxonomy: dict[str, str]) -> str:
+    """The rules of risk.yml: the highest severity present; two or more distinct
+    forced-labour indicators are at least high."""
+    level = max((LEVELS.index(taxonomy[name]) for name in indicators), default=0)
+    if len(set(indicators) & FORCED_LABOUR) >= 2:
+        level = max(level, LEVELS.index("high"))
+    return LEVELS[level]
+
+
+@dataclass
+class RiskDetector:
+    taxonomy: dict[str, str]  # indicator → severity
+    thresholds: dict[str, float] = field(default_factory=lambda: dict(THRESHOLDS))
+    featurizer: Featurizer = field(default_factory=Featurizer)
+    names: list[str] = field(default_factory=list)
+    weights: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    bias: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    about_weights: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    about_bias: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+
+    def fit(self, examples: list[RiskExample], negatives: list[str] = ()) -> None:
+        """`negatives`: other messages known to carry no risk (small talk, FAQs)."""
+        texts = [normalize(e.text) for e in examples] + [normalize(t) for t in negatives]
+        labels = [e.indicators for e in examples] + [frozenset()] * len(negatives)
+        features = self.featurizer.fit_transform(texts)
+        self.names = sorted(self.taxonomy)
+        columns, biases = [], []
+        for name in self.names:
+            y = np.array([name in label for label in labels])
+            model = LogisticRegression(C=REGULARISATION, max_iter=2000, class_weight="balanced")
+            model.fit(features, y)
+            _, weights, bias = linear_parameters(model)
+            columns.append(weights[:, 1] - weights[:, 0])  # the log-odds of "present"
+            biases.append(bias[1] - bias[0])
+        self.weights = np.ascontiguousarray(np.stack(columns, axis=1), dtype=np.float32)
+        self.bias = np.asarray(biases, dtype=np.float32)
+        positives = [i for i, e in enumerate(examples) if e.indicators]
+        about = np.array([examples[i].about == "other" for i in positives])
+        if about.any() and not about.all():
+            model = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced")
+            model.fit(features[positives], about)
+            _, self.about_weights, self.about_bias = linear_parameters(model)
+
+    def detect(self, text: str) -> dict[str, Any]:
+        normalised = normalize(text)
+        if not normalised or not self.names:
+            return {"level": "none", "indicators": []}
+        row = self.featurizer.encode(normalised)
+        log_odds = linear_scores(row, self.weights, self.bias)
+        found = []
+        for k, name in enumerate(self.names):
+            probability = 1.0 / (1.0 + math.exp(-float(log_odds[k])))
+            if probability >= self.thresholds[self.taxonomy[name]]:
+                found.append((name, probability, k))
+        if not found:
+            return {"level": "none", "indicators": []}
+        about = self._about(row)
+        indicators = [
+            {
+                "name": name,
+                "confidence": round(probability, 4),
+                "evidence": self._evidence(text, k),
+                "about": about,
+            }
+            for name, probability, k in sorted(found, key=lambda f: -f[1])
+        ]
+        return {"level": level_of({i["name"] for i in indicators}, self.taxonomy),
+                "indicators": indicators}  # fmt: skip
+
+    def _about(self, row: tuple[np.ndarray, np.ndarray]) -> str:
+        if self.about_weights.size == 0:
+            return "self"
+        scores = linear_scores(row, self.about_weights, self.about_bias)
+        return "other" if scores[1] > scores[0] else "self"
+
+    def _evidence(self, text: str, k: int) -> str:
+        """The words around the word that weighed most for indicator k: shown to
+        caseworkers as the reason. Bounded: one vocabulary look-up per word."""
+        words = text.split()[:200]
+        vocabulary = self.featurizer.channels[0][1].vocabulary_
+        best, best_weight = -1, 0.0
+        for i, word in enumerate(words):
+            column = vocabulary.get(normalize(word))
+            if column is not None and self.weights[column, k] > best_weight:
+                best, best_weight = i, float(self.weights[column, k])
+        if best < 0:
+            return " ".join(words[: 2 * EVIDENCE_WINDOW + 1])
+        return " ".join(words[max(0, best - EVIDENCE_WINDOW) : best + EVIDENCE_WINDOW + 1])

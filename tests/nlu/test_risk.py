@@ -1,0 +1,110 @@
+"""Risk indicators: the rules, the data contract, and detection across languages."""
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from nlu.risk import level_of
+from nlu.risk_data import RISK_DIR, RiskDataError, load_risk_data, load_risk_taxonomy
+
+TAXONOMY = load_risk_taxonomy()
+
+
+def test_taxonomy_is_the_shared_contract():
+    assert len(TAXONOMY) == 15
+    assert TAXONOMY["self_harm"] == "emergency" and TAXONOMY["deception"] == "medium"
+
+
+@pytest.mark.parametrize(
+    ("indicators", "level"),
+    [
+        (set(), "none"),
+        ({"deception"}, "medium"),
+        ({"withheld_wages", "abusive_conditions"}, "high"),  # two forced-labour indicators
+        ({"document_retention"}, "high"),
+        ({"threats", "self_harm"}, "emergency"),
+        ({"minor_unaccompanied"}, "high"),
+    ],
+)
+def test_combination_rules(indicators, level):
+    assert level_of(indicators, TAXONOMY) == level
+
+
+def test_risk_data_covers_every_indicator_with_negatives():
+    examples = load_risk_data(RISK_DIR)
+    named = {name for e in examples for name in e.indicators}
+    assert named == set(TAXONOMY)
+    assert sum(not e.indicators for e in examples) >= 25 * len({e.language for e in examples})
+    assert any(e.about == "other" for e in examples)
+
+
+def test_bad_risk_data_names_file_and_line(tmp_path):
+    (tmp_path / "en.yml").write_text(
+        'version: "3.1"\nnlu:\n- intent: curse\n  examples: |\n    - x\n'
+        "- intent: threats\n  metadata: {about: everyone}\n  examples: |\n    - y\n"
+    )
+    with pytest.raises(RiskDataError) as error:
+        load_risk_data(tmp_path)
+    assert "en.yml, line 3: 'curse' is not a risk indicator" in str(error.value)
+    assert "en.yml, line 6: metadata about is 'self' or 'other'" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "level"),
+    [
+        ("my boss keeps my passport and says i owe him 3000 euro",
+         {"document_retention", "debt_bondage"}, "high"),
+        ("I don't want to live anymore", {"self_harm"}, "emergency"),
+        ("je veux mourir, je n'en peux plus", {"self_harm"}, "emergency"),
+        ("мне больше не хочется жить", {"self_harm"}, "emergency"),
+        ("they are beating us right now, help", {"immediate_danger"}, "emergency"),
+        ("mi boss ne da pasos, kaže da dugujem 2000", {"document_retention"}, "high"),
+    ],
+)  # fmt: skip
+def test_indicators_are_found(interpreter, text, expected, level):
+    risk = interpreter.parse(text)["risk"]
+    assert expected <= {i["name"] for i in risk["indicators"]}, risk
+    assert risk["level"] == level
+    for indicator in risk["indicators"]:
+        assert indicator["evidence"] and indicator["evidence"] in text
+        assert 0 < indicator["confidence"] <= 1 and indicator["about"] in ("self", "other")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I lost my passport",
+        "I owe my cousin 20 euro",
+        "the film was killing me",
+        "I am not in danger, just asking about asylum",
+        "j'ai perdu mon passeport",
+        "hello, where is the camp?",
+    ],
+)
+def test_hard_negatives_do_not_escalate(interpreter, text):
+    assert interpreter.parse(text)["risk"]["level"] in ("none", "medium")
+
+
+def test_someone_else_is_recorded_as_about_other(interpreter):
+    risk = interpreter.parse("my friend's boss took his passport and does not pay him")["risk"]
+    assert risk["indicators"] and {i["about"] for i in risk["indicators"]} == {"other"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a" * 100_000, "help " * 20_000, "(" * 50_000 + ")" * 50_000, "\u0645" * 100_000],
+)
+def test_adversarial_input_is_handled_in_bounded_time(interpreter, text):
+    started = time.perf_counter()
+    risk = interpreter.parse(text)["risk"]
+    assert risk["level"] in ("none", "medium", "high", "emergency")
+    assert time.perf_counter() - started < 2.0  # a bound against blow-ups, not a benchmark
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=300))
+def test_risk_never_raises(interpreter, text):
+    risk = interpreter.parse(text)["risk"]
+    assert {"level", "indicators"} <= set(risk)
