@@ -31,7 +31,7 @@ from bot.dialogue.engine import HandoffRequest, Reply
 from bot.dialogue.registry import FlowRegistry
 from bot.dialogue.state import ConversationState
 from bot.dialogue.turn_guard import TurnGuard
-from bot.escalation.cases import PRIORITY_ORDER, open_case
+from bot.escalation.cases import PRIORITY_ORDER, decline_case, open_case
 from bot.metrics import DUPLICATES, HANDOFFS, TURN_SECONDS, TURNS
 from bot.settings import Settings
 from bot.storage.crypto import Cipher, pseudonymous_key
@@ -121,7 +121,11 @@ async def _turn(
             turn = _respond(message, text, state, ctx)
             writes = store.writes(state, turn.rows)
             writes.new_contact = new_contact
-            if turn.handoff is None:
+            if turn.decline:
+                async with ctx.sessions() as session, session.begin():
+                    await decline_case(session, state.conversation_id)
+                    await apply_writes(session, [writes])
+            elif turn.handoff is None:
                 await ctx.writer.write(writes)  # group commit with concurrent turns
             else:
                 async with ctx.sessions() as session, session.begin():
@@ -167,12 +171,23 @@ class _Turn:
     rows: list[dict[str, Any]]  # transcript rows, bodies encrypted
     handoff: HandoffRequest | None = None
     parse: dict[str, Any] | None = None
+    decline: bool = False  # the person said no to the case the safety policy opened
 
 
 def _respond(
     message: InboundMessage, text: str, state: ConversationState, ctx: TurnContext
 ) -> _Turn:
     """Understand and answer; no I/O. The caller commits what it returns."""
+    if state.handoff and state.may_decline:
+        # The safety policy just offered a caseworker (a high case): a "no" is respected.
+        state.may_decline = False
+        parse = ctx.interpreter.parse(text)
+        if safety.declines(parse, text):
+            state.handoff = False
+            replies = [Reply(safety.DECLINED)]
+            rows = [_row(state, "in", text, message.message_id, parse, ctx),
+                    _row(state, "out", safety.DECLINED, None, None, ctx)]  # fmt: skip
+            return _Turn(replies, rows, decline=True)
     if state.handoff:
         # A caseworker has this conversation: the person's words go to the case
         # (the escalation service relays them live); the bot stays silent.
@@ -187,6 +202,7 @@ def _respond(
     handoff = _higher(decision.handoff, result.handoff)
     if handoff is not None:
         state.handoff = True
+        state.may_decline = decision.handoff is handoff and handoff.priority == "high"
     rows = [_row(state, "in", text, message.message_id, parse, ctx)]
     rows += [_row(state, "out", reply.text, None, None, ctx) for reply in replies]
     return _Turn(replies, rows, handoff, parse)

@@ -45,6 +45,12 @@ SELF_HARM = (
     "Are you safe right now? If you might act on these thoughts, please call the emergency "
     "number now, or ask someone near you to stay with you."
 )
+DECLINED = (
+    "OK. No caseworker will write to you unless you ask. You can write /human at any "
+    "time, and I am still here for your questions."
+)
+NO_WORDS = frozenset({"no", "nope", "non", "ne", "nein", "nee", "jo", "hayir", "nahi", "na",
+                      "нет", "ні", "не", "لا", "نه", "نا", "نہیں"})  # fmt: skip
 DANGER_STEPS = (
     "If you can, go to a safe place or near other people, and keep your phone with you. "
     "You do not have to answer me if it is not safe to write."
@@ -104,6 +110,15 @@ def assess(
             )
         ]
     return decision
+
+
+def declines(parse: dict[str, Any], text: str) -> bool:
+    """Is this message a "no" (to the caseworker just offered)?"""
+    words = text.strip().casefold().strip(".!").split()
+    if len(words) <= 3 and words and words[0] in NO_WORDS:
+        return True
+    intent = parse.get("intent", {})
+    return intent.get("name") == "deny" and intent.get("confidence", 0) >= 0.6
 
 
 def _severity(name: str) -> int:

@@ -23,7 +23,13 @@ from nlu.intent_classifier import ClassifierConfig, IntentClassifier, Progress, 
 from nlu.language_id import LanguageIdentifier
 from nlu.normalize import normalize
 from nlu.risk import RiskDetector
-from nlu.risk_data import RISK_DIR, RiskExample, load_risk_data, load_risk_taxonomy
+from nlu.risk_data import (
+    RISK_DIR,
+    RiskExample,
+    load_risk_data,
+    load_risk_lexicon,
+    load_risk_taxonomy,
+)
 from nlu.training_data import NLU_DIR, TrainingData, data_files, load, load_taxonomy
 
 MODEL_FILE = "model.pkl"
@@ -95,6 +101,7 @@ def train(
             if e.intent in RISK_FREE_INTENTS and not _HOLDER.search(e.text)
         ]
         risk.fit(risk_examples, negatives)
+        risk.set_lexicon(load_risk_lexicon())
     manifest = {
         "format": FORMAT_VERSION,
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),

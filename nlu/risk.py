@@ -39,6 +39,7 @@ FORCED_LABOUR = frozenset(
     }
 )  # fmt: skip
 EVIDENCE_WINDOW = 3  # words either side of the word that weighed most
+LEXICON_CONFIDENCE = 0.99  # a curated must-never-miss phrase
 
 
 def level_of(indicators: set[str] | frozenset[str], taxonomy: dict[str, str]) -> str:
@@ -60,6 +61,17 @@ class RiskDetector:
     bias: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     about_weights: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     about_bias: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    # Must-never-miss phrases (data/risk_lexicon.yml), normalised, indexed by first word.
+    lexicon: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+
+    def set_lexicon(self, phrases: dict[str, list[str]]) -> None:
+        """indicator → phrases, in any script; matched as whole-word sequences."""
+        self.lexicon = {}
+        for name, entries in phrases.items():
+            for entry in entries:
+                words = tuple(normalize(entry).split())
+                if words:
+                    self.lexicon.setdefault(words[0], []).append((name, words))
 
     def fit(self, examples: list[RiskExample], negatives: list[str] = ()) -> None:
         """`negatives`: other messages known to carry no risk (small talk, FAQs)."""
@@ -90,25 +102,40 @@ class RiskDetector:
             return {"level": "none", "indicators": []}
         row = self.featurizer.encode(normalised)
         log_odds = linear_scores(row, self.weights, self.bias)
-        found = []
+        found: dict[str, tuple[float, str]] = {}
         for k, name in enumerate(self.names):
             probability = 1.0 / (1.0 + math.exp(-float(log_odds[k])))
             if probability >= self.thresholds[self.taxonomy[name]]:
-                found.append((name, probability, k))
+                found[name] = (probability, self._evidence(text, k))
+        for name, evidence in self._lexicon_hits(text, normalised).items():
+            found[name] = (max(found.get(name, (0.0, ""))[0], LEXICON_CONFIDENCE), evidence)
         if not found:
             return {"level": "none", "indicators": []}
         about = self._about(row)
         indicators = [
-            {
-                "name": name,
-                "confidence": round(probability, 4),
-                "evidence": self._evidence(text, k),
-                "about": about,
-            }
-            for name, probability, k in sorted(found, key=lambda f: -f[1])
+            {"name": name, "confidence": round(p, 4), "evidence": evidence, "about": about}
+            for name, (p, evidence) in sorted(found.items(), key=lambda f: -f[1][0])
         ]
         return {"level": level_of({i["name"] for i in indicators}, self.taxonomy),
                 "indicators": indicators}  # fmt: skip
+
+    def _lexicon_hits(self, text: str, normalised: str) -> dict[str, str]:
+        """indicator → evidence, for curated phrases found as whole-word sequences.
+        Linear in the message length: phrases are looked up by their first word."""
+        tokens = normalised.split()
+        if not any(token in self.lexicon for token in tokens):
+            return {}
+        # Per original word, so the evidence is the person's own words.
+        words = text.split()[:500]
+        located = [(token, i) for i, word in enumerate(words) for token in normalize(word).split()]
+        tokens = [token for token, _ in located]
+        hits: dict[str, str] = {}
+        for start, token in enumerate(tokens):
+            for name, phrase in self.lexicon.get(token, ()):
+                end = start + len(phrase)
+                if name not in hits and tuple(tokens[start:end]) == phrase:
+                    hits[name] = " ".join(words[located[start][1] : located[end - 1][1] + 1])
+        return hits
 
     def _about(self, row: tuple[np.ndarray, np.ndarray]) -> str:
         if self.about_weights.size == 0:

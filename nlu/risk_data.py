@@ -17,6 +17,7 @@ from nlu.yaml_source import ProblemsError, compose_mapping
 
 RISK_DIR = DATA_DIR / "risk"
 RISK_TAXONOMY_FILE = DATA_DIR / "risk.yml"
+RISK_LEXICON_FILE = DATA_DIR / "risk_lexicon.yml"
 NO_RISK = "no_risk"
 LEVELS = ("none", "medium", "high", "emergency")
 
@@ -38,6 +39,23 @@ def load_risk_taxonomy(path: Path = RISK_TAXONOMY_FILE) -> dict[str, str]:
     """Indicator name → severity (emergency | high | medium)."""
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {name: spec["severity"] for name, spec in doc["indicators"].items()}
+
+
+def load_risk_lexicon(path: Path = RISK_LEXICON_FILE) -> dict[str, list[str]]:
+    """indicator → phrases in every language (the file groups them by language)."""
+    if not path.exists():
+        return {}
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    taxonomy = load_risk_taxonomy()
+    problems = [f"{path}: '{name}' is not a risk indicator"
+                for name in doc if name != "version" and name not in taxonomy]  # fmt: skip
+    if problems:
+        raise RiskDataError(problems)
+    return {
+        name: [phrase for phrases in by_language.values() for phrase in phrases]
+        for name, by_language in doc.items()
+        if name != "version"
+    }
 
 
 def load_risk_data(

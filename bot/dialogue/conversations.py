@@ -54,6 +54,7 @@ class ConversationStore:
             stack=position.get("stack", []),
             misses=position.get("misses", 0),
             risk_indicators=position.get("risk_indicators", []),
+            may_decline=position.get("may_decline", False),
             slots=dict(found.slots or {}),
             risk_level=found.risk_level,
             handoff=found.handoff,

@@ -21,6 +21,8 @@ class ConversationState:
     risk_level: str = "none"
     risk_indicators: list[str] = field(default_factory=list)  # seen in this conversation
     handoff: bool = False
+    # A high case the safety policy opened: the person's next message may decline it.
+    may_decline: bool = False
     # What the contact row last got, and when: it is written only when this changes or
     # grows old (last_seen_at is for retention, to the minute, not the millisecond).
     contact_written: list[Any] = field(default_factory=list)
@@ -34,6 +36,7 @@ class ConversationState:
             "stack": self.stack,
             "misses": self.misses,
             "risk_indicators": self.risk_indicators,
+            "may_decline": self.may_decline,
         }
 
     def to_cache(self) -> dict[str, Any]:

@@ -10,9 +10,21 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.storage.models import Case
+from bot.storage.models import Case, utcnow
 
 PRIORITY_ORDER = {"normal": 0, "high": 1, "emergency": 2}
+
+
+async def decline_case(session: AsyncSession, conversation_id: int) -> bool:
+    """The person said no to a caseworker the safety policy offered: close the open
+    case as declined. True if there was one to close."""
+    case = await session.scalar(
+        select(Case).where(Case.conversation_id == conversation_id, Case.status == "open")
+    )
+    if case is None or case.priority == "emergency":
+        return False
+    case.status, case.outcome, case.closed_at = "closed", "declined_by_person", utcnow()
+    return True
 
 
 async def open_case(

@@ -74,3 +74,35 @@ async def test_a_lost_passport_gets_the_documents_answer_and_no_case(runtime):
     assert all(r.text not in (safety.HIGH, safety.SELF_HARM) for r in replies)
     async with runtime.turn.sessions() as session:
         assert await session.scalar(select(Case)) is None
+
+
+async def test_a_high_case_respects_a_no(runtime):
+    user = "worker-no"
+    text = "my boss keeps my passport and says I owe him 3000 euro"
+    await handle_turn(InboundMessage("terminal", user, text), runtime.turn)
+    replies = await handle_turn(InboundMessage("terminal", user, "no"), runtime.turn)
+    assert [r.text for r in replies] == [safety.DECLINED]
+    async with runtime.turn.sessions() as session:
+        case = await session.scalar(select(Case))
+    assert (case.status, case.outcome) == ("closed", "declined_by_person")
+    # The bot has the conversation again and answers questions.
+    replies = await handle_turn(
+        InboundMessage("terminal", user, "where can I sleep?"), runtime.turn
+    )
+    assert replies and replies[-1].text == "Which country are you in now?"
+
+
+async def test_an_emergency_case_cannot_be_declined_with_a_no(runtime):
+    user = "in-danger"
+    await handle_turn(InboundMessage("terminal", user, "I want to kill myself"), runtime.turn)
+    replies = await handle_turn(InboundMessage("terminal", user, "no"), runtime.turn)
+    assert replies == []  # stays with the caseworker
+    async with runtime.turn.sessions() as session:
+        case = await session.scalar(select(Case))
+    assert case.status == "open" and case.priority == "emergency"
+
+
+def test_what_counts_as_a_no():
+    assert safety.declines({}, "No.") and safety.declines({}, "нет") and safety.declines({}, "لا")
+    assert not safety.declines({}, "no, they also took my phone and I cannot leave")
+    assert safety.declines({"intent": {"name": "deny", "confidence": 0.9}}, "i dont want that")
