@@ -108,3 +108,35 @@ def test_adversarial_input_is_handled_in_bounded_time(interpreter, text):
 def test_risk_never_raises(interpreter, text):
     risk = interpreter.parse(text)["risk"]
     assert {"level", "indicators"} <= set(risk)
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator", "evidence"),
+    [
+        ("please, I want to end my life tonight", "self_harm", "end my life"),
+        ("we are locked in the truck and there is no air", "transit_peril", None),
+        ("my friend is not breathing!!", "medical_emergency", None),
+    ],
+)
+def test_curated_phrases_are_never_missed(interpreter, text, indicator, evidence):
+    found = {i["name"]: i for i in interpreter.parse(text)["risk"]["indicators"]}
+    assert indicator in found
+    assert found[indicator]["evidence"] in text
+    if evidence:
+        assert evidence in found[indicator]["evidence"]
+
+
+def test_lexicon_is_valid_and_covers_every_language():
+    from nlu.risk_data import load_risk_lexicon
+
+    lexicon = load_risk_lexicon()
+    assert set(lexicon) == {"self_harm", "immediate_danger", "medical_emergency", "transit_peril"}
+    assert all(len(phrases) >= 16 * 8 for phrases in lexicon.values())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["this heat is killing me", "I'm dying to see my family", "drowning in work this week"],
+)
+def test_harmless_idioms_do_not_raise_an_emergency(interpreter, text):
+    assert interpreter.parse(text)["risk"]["level"] != "emergency"
