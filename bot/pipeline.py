@@ -189,9 +189,17 @@ def _respond(
                     _row(state, "out", safety.DECLINED, None, None, ctx)]  # fmt: skip
             return _Turn(replies, rows, decline=True)
     if state.handoff:
-        # A caseworker has this conversation: the person's words go to the case
-        # (the escalation service relays them live); the bot stays silent.
-        return _Turn([], [_row(state, "in", text, message.message_id, None, ctx)])
+        # A caseworker has this conversation: the person's words go to the case (the
+        # escalation service relays them live) and the bot stays silent — except for
+        # safety: an emergency is answered at once and raises the case's priority.
+        parse = COMMAND_PARSE if _is_command(text) else ctx.interpreter.parse(text)
+        decision = safety.assess(parse, state, ctx.flows.engine.services)
+        state.risk_level = decision.level
+        rows = [_row(state, "in", text, message.message_id, parse, ctx)]
+        if decision.handoff is not None and decision.handoff.priority == "emergency":
+            rows += [_row(state, "out", r.text, None, None, ctx) for r in decision.replies]
+            return _Turn(decision.replies, rows, decision.handoff, parse)
+        return _Turn([], rows)
     # Commands and button payloads ("/set country serbia") are ours, not the person's
     # words: the engine reads them directly and the NLU is not asked.
     parse = COMMAND_PARSE if _is_command(text) else ctx.interpreter.parse(text)

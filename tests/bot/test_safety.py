@@ -106,3 +106,19 @@ def test_what_counts_as_a_no():
     assert safety.declines({}, "No.") and safety.declines({}, "нет") and safety.declines({}, "لا")
     assert not safety.declines({}, "no, they also took my phone and I cannot leave")
     assert safety.declines({"intent": {"name": "deny", "confidence": 0.9}}, "i dont want that")
+
+
+async def test_an_emergency_during_a_handoff_is_answered_and_raises_the_case(runtime):
+    user = "waiting"
+    await handle_turn(
+        InboundMessage("terminal", user, "I want to talk to a real person"), runtime.turn
+    )
+    quiet = await handle_turn(InboundMessage("terminal", user, "ok I will wait"), runtime.turn)
+    assert quiet == []  # the bot is silent while a caseworker has the conversation
+    replies = await handle_turn(
+        InboundMessage("terminal", user, "they are beating us right now, help"), runtime.turn
+    )
+    assert replies and replies[0].text == safety.EMERGENCY_OPENING
+    async with runtime.turn.sessions() as session:
+        cases = (await session.scalars(select(Case))).all()
+    assert len(cases) == 1 and cases[0].priority == "emergency"
