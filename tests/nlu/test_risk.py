@@ -140,3 +140,18 @@ def test_lexicon_is_valid_and_covers_every_language():
 )
 def test_harmless_idioms_do_not_raise_an_emergency(interpreter, text):
     assert interpreter.parse(text)["risk"]["level"] != "emergency"
+
+
+def test_floors_on_the_independent_risk_set(interpreter):
+    """tests/data/risk_eval: written apart from the training data. Floors below today's
+    figures (0.877 / 0.933 / 0.169 / 0.801) guard against regressions; the issue's
+    targets (0.98 / 0.97 / 0.05 / 0.85) are not reached yet."""
+    from nlu.risk_evaluation import evaluate_risk
+    from tests.conftest import ROOT
+
+    examples = load_risk_data(ROOT / "tests" / "data" / "risk_eval")
+    report = evaluate_risk(interpreter, examples, TAXONOMY)
+    assert report["escalation_recall"] >= 0.84
+    assert report["emergency_recall"] >= 0.90
+    assert report["false_alarm_rate"] <= 0.22
+    assert report["micro_f1"] >= 0.76
