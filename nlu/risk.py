@@ -16,6 +16,7 @@ a false alarm. A second model says whether the message is about someone else.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,7 +74,7 @@ class RiskDetector:
                 if words:
                     self.lexicon.setdefault(words[0], []).append((name, words))
 
-    def fit(self, examples: list[RiskExample], negatives: list[str] = ()) -> None:
+    def fit(self, examples: list[RiskExample], negatives: Sequence[str] = ()) -> None:
         """`negatives`: other messages known to carry no risk (small talk, FAQs)."""
         texts = [normalize(e.text) for e in examples] + [normalize(t) for t in negatives]
         labels = [e.indicators for e in examples] + [frozenset()] * len(negatives)
