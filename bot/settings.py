@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from functools import cache
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -160,8 +159,3 @@ def mask_url_password(url: str) -> str:
         return url
     netloc = parts.netloc.replace(f":{parts.password}@", ":********@")
     return urlunsplit(parts._replace(netloc=netloc))
-
-
-@cache
-def get_settings() -> Settings:
-    return Settings()

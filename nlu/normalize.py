@@ -137,11 +137,6 @@ def normalize(text: str) -> str:
     return " ".join(tokens)
 
 
-def has_letters(text: str) -> bool:
-    """True when the text holds at least one letter of any script."""
-    return any(ch.isalpha() for ch in text)
-
-
 # A consonant skeleton that Arabic script and its romanisations share:
 # "ڈاکٹر" and "doctor" → "dktr", "بدي" and "bdi" → "bd", "خونه" and "khune" → "xn".
 # Short vowels are not written in Arabic script, so vowels (and the letters that
