@@ -9,7 +9,9 @@ COPY pyproject.toml README.md ./
 COPY nlu ./nlu
 COPY bot ./bot
 COPY flows ./flows
+COPY locales ./locales
 RUN pip install --no-cache-dir . \
+    && pybabel compile --domain bot --directory locales \
     && python -m nlu train --out /app/models/nlu \
     && useradd --system --home /data helpline && mkdir -p /data && chown helpline /data
 

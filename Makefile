@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 MODEL  := models/nlu
 NLU_DATA := $(shell find nlu/data -name '*.yml' 2>/dev/null)
 
-.PHONY: install test lint demo nlu-shell model nlu-report bench clean
+.PHONY: install test lint demo nlu-shell model nlu-report bench clean i18n
 
 install: $(STAMP)
 
@@ -14,7 +14,15 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/pybabel compile --domain bot --directory locales
 	touch $(STAMP)
+
+# Catalogs: extract the marked texts, merge them into every locale's .po, compile.
+i18n: $(STAMP)
+	$(BIN)/pybabel extract --mapping babel.cfg --keyword N_ --no-default-keywords \
+		--add-comments TRANSLATORS: --project helpline --omit-header --output locales/bot.pot .
+	$(BIN)/pybabel update --domain bot --input-file locales/bot.pot --output-dir locales
+	$(BIN)/pybabel compile --domain bot --directory locales --statistics
 
 # The trained NLU model is build output: retrained when the data or the code changes.
 model: $(MODEL)/manifest.json

@@ -24,7 +24,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot import safety
+from bot import i18n, safety, safety_texts
 from bot.channels.base import InboundMessage, OutboundMessage
 from bot.dialogue.conversations import ConversationStore
 from bot.dialogue.engine import HandoffRequest, Reply
@@ -41,10 +41,6 @@ from nlu import Interpreter
 
 log = logging.getLogger(__name__)
 RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0)  # seconds between attempts while the database is down
-APOLOGY = (
-    "Sorry, something went wrong on our side and your message could not be handled. "
-    "Please send it again in a minute. If you are in danger, call the emergency number."
-)
 
 
 class TurnFailed(RuntimeError):
@@ -98,8 +94,9 @@ async def handle_turn(message: InboundMessage, ctx: TurnContext) -> list[Outboun
 
 
 def _apology(message: InboundMessage, ctx: TurnContext) -> OutboundMessage:
-    locale = message.locale_hint or ctx.settings.default_locale
-    return OutboundMessage(message.channel, message.user_id, APOLOGY, locale=locale)
+    locale = i18n.locale_for_tag(message.locale_hint or "") or ctx.settings.default_locale
+    text = i18n.translate(locale, safety_texts.APOLOGY)
+    return OutboundMessage(message.channel, message.user_id, text, locale=locale)
 
 
 async def _turn(
@@ -137,8 +134,10 @@ async def _turn(
             if writes.ids:
                 state.contact_id, state.conversation_id = writes.ids
             channel, user = message.channel, message.user_id
-            return state, [OutboundMessage(channel, user, r.text, r.buttons, state.locale)
-                           for r in turn.replies]  # fmt: skip
+            return state, [
+                OutboundMessage(channel, user, r.text, r.buttons, state.locale, r.clear_chat)
+                for r in turn.replies
+            ]
         except (OperationalError, DBAPIError, OSError) as exc:
             cached = None  # state may have moved on in memory: read it again from the database
             if delay is None:
@@ -178,40 +177,37 @@ def _respond(
     message: InboundMessage, text: str, state: ConversationState, ctx: TurnContext
 ) -> _Turn:
     """Understand and answer; no I/O. The caller commits what it returns."""
-    if state.handoff and state.may_decline:
-        # The safety policy just offered a caseworker (a high case): a "no" is respected.
-        state.may_decline = False
-        parse = ctx.interpreter.parse(text)
-        if safety.declines(parse, text):
-            state.handoff = False
-            replies = [Reply(safety.DECLINED)]
-            rows = [_row(state, "in", text, message.message_id, parse, ctx),
-                    _row(state, "out", safety.DECLINED, None, None, ctx)]  # fmt: skip
-            return _Turn(replies, rows, decline=True)
+    # Commands and button payloads ("/set country serbia") are ours, not the person's
+    # words: the engine reads them directly and the NLU is not asked.
+    parse = COMMAND_PARSE if _is_command(text) else ctx.interpreter.parse(text)
+    state.locale = i18n.choose_locale(state.locale, state.slots, parse)
+    rows = [_row(state, "in", text, message.message_id, parse, ctx)]
+    answer = safety.answer_prompt(state, text, parse)
+    if answer is not None:  # /clear, is this phone safe, no to a caseworker
+        replies, handoff = list(answer.replies), None
+        if answer.resume_intent:  # what the person asked before the safe-phone question
+            resumed = ctx.flows.engine.respond(state, f"/intent {answer.resume_intent}", None)
+            replies += resumed.replies
+            handoff = resumed.handoff
+            state.handoff = state.handoff or handoff is not None
+        rows += [_row(state, "out", r.text, None, None, ctx) for r in replies]
+        return _Turn(replies, rows, handoff, parse, decline=answer.decline)
+    decision = safety.assess(parse, state, ctx.flows.engine.services)
+    state.risk_level = decision.level
     if state.handoff:
         # A caseworker has this conversation: the person's words go to the case (the
         # escalation service relays them live) and the bot stays silent — except for
         # safety: an emergency is answered at once and raises the case's priority.
-        parse = COMMAND_PARSE if _is_command(text) else ctx.interpreter.parse(text)
-        decision = safety.assess(parse, state, ctx.flows.engine.services)
-        state.risk_level = decision.level
-        rows = [_row(state, "in", text, message.message_id, parse, ctx)]
         if decision.handoff is not None and decision.handoff.priority == "emergency":
             rows += [_row(state, "out", r.text, None, None, ctx) for r in decision.replies]
             return _Turn(decision.replies, rows, decision.handoff, parse)
         return _Turn([], rows)
-    # Commands and button payloads ("/set country serbia") are ours, not the person's
-    # words: the engine reads them directly and the NLU is not asked.
-    parse = COMMAND_PARSE if _is_command(text) else ctx.interpreter.parse(text)
-    decision = safety.assess(parse, state, ctx.flows.engine.services)
-    state.risk_level = decision.level
     result = ctx.flows.engine.respond(state, text, parse)
     replies = list(decision.replies) + ([] if decision.silence_flow else result.replies)
     handoff = _higher(decision.handoff, result.handoff)
     if handoff is not None:
         state.handoff = True
         state.may_decline = decision.handoff is handoff and handoff.priority == "high"
-    rows = [_row(state, "in", text, message.message_id, parse, ctx)]
     rows += [_row(state, "out", reply.text, None, None, ctx) for reply in replies]
     return _Turn(replies, rows, handoff, parse)
 

@@ -35,6 +35,9 @@ class OutboundMessage:
     text: str
     buttons: tuple[Button, ...] = ()
     locale: str = "en"
+    # The person pressed /clear (quick exit): the channel removes what it can of this
+    # chat from their screen before showing this message.
+    clear_chat: bool = False
 
 
 class Channel(Protocol):

@@ -14,6 +14,7 @@ from bot.channels.base import Button, InboundMessage, OutboundMessage
 from bot.pipeline import TurnContext, TurnFailed, handle_turn
 
 CHANNEL = "terminal"
+CLEAR_SCREEN = "\033[2J\033[3J\033[H"  # erase the screen and the scrollback
 
 
 def render(message: OutboundMessage) -> str:
@@ -47,6 +48,8 @@ async def run_terminal_chat(
         except TurnFailed as exc:
             replies = [exc.apology]
         for reply in replies:
+            if reply.clear_chat:
+                write(CLEAR_SCREEN)
             write("bot: " + render(reply).replace("\n", "\n     ") + "\n")
         if replies:
             buttons = replies[-1].buttons

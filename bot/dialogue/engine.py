@@ -30,6 +30,7 @@ _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 class Reply:
     text: str
     buttons: tuple[Button, ...] = ()
+    clear_chat: bool = False  # see OutboundMessage.clear_chat
 
 
 @dataclass(frozen=True)

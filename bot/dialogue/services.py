@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.i18n import N_
+
 SERVICE_TYPES = (
     "emergency",
     "anti_trafficking",
@@ -26,13 +28,14 @@ SERVICE_TYPES = (
     "basic_needs",
     "helpline",
 )
+# Names are msgids: translated where they are shown.
 COUNTRY_NAMES = {
-    "albania": "Albania",
-    "bosnia_and_herzegovina": "Bosnia and Herzegovina",
-    "kosovo": "Kosovo",
-    "montenegro": "Montenegro",
-    "north_macedonia": "North Macedonia",
-    "serbia": "Serbia",
+    "albania": N_("Albania"),
+    "bosnia_and_herzegovina": N_("Bosnia and Herzegovina"),
+    "kosovo": N_("Kosovo"),
+    "montenegro": N_("Montenegro"),
+    "north_macedonia": N_("North Macedonia"),
+    "serbia": N_("Serbia"),
 }
 
 

@@ -3,9 +3,11 @@
 from sqlalchemy import select
 
 from bot import safety
+from bot import safety_texts as texts
 from bot.channels.base import InboundMessage
 from bot.dialogue.services import Service
 from bot.dialogue.state import ConversationState
+from bot.i18n import translate
 from bot.pipeline import handle_turn
 from bot.storage.models import Case
 
@@ -37,7 +39,7 @@ def test_emergency_answers_first_with_the_country_numbers():
     s = state(slots={"country": "serbia"})
     decision = safety.assess(risk("self_harm"), s, SERVICES)
     assert decision.silence_flow and decision.handoff.priority == "emergency"
-    assert decision.replies[0].text == safety.SELF_HARM
+    assert decision.replies[0].text == texts.SELF_HARM
     assert decision.replies[1].text == "Emergency numbers:\nSerbia: Police — 192"
 
 
@@ -50,7 +52,7 @@ def test_emergency_without_a_country_lists_every_country():
 async def test_a_cry_for_help_gets_the_emergency_answer_and_an_emergency_case(runtime):
     message = InboundMessage("terminal", "someone", "I don't want to live anymore")
     replies = await handle_turn(message, runtime.turn)
-    assert replies[0].text == safety.SELF_HARM
+    assert replies[0].text == texts.SELF_HARM
     assert replies[1].text.startswith("Emergency numbers:")
     async with runtime.turn.sessions() as session:
         case = await session.scalar(select(Case))
@@ -63,7 +65,7 @@ async def test_exploitation_opens_a_high_case_with_acknowledgement(runtime):
         "terminal", "worker", "my boss keeps my passport and says I owe him 3000 euro"
     )
     replies = await handle_turn(message, runtime.turn)
-    assert replies[0].text == safety.HIGH
+    assert replies[0].text == texts.HIGH
     async with runtime.turn.sessions() as session:
         case = await session.scalar(select(Case))
     assert case.priority == "high"
@@ -71,7 +73,7 @@ async def test_exploitation_opens_a_high_case_with_acknowledgement(runtime):
 
 async def test_a_lost_passport_gets_the_documents_answer_and_no_case(runtime):
     replies = await handle_turn(InboundMessage("terminal", "p", "I lost my passport"), runtime.turn)
-    assert all(r.text not in (safety.HIGH, safety.SELF_HARM) for r in replies)
+    assert all(r.text not in (texts.HIGH, texts.SELF_HARM) for r in replies)
     async with runtime.turn.sessions() as session:
         assert await session.scalar(select(Case)) is None
 
@@ -79,9 +81,13 @@ async def test_a_lost_passport_gets_the_documents_answer_and_no_case(runtime):
 async def test_a_high_case_respects_a_no(runtime):
     user = "worker-no"
     text = "my boss keeps my passport and says I owe him 3000 euro"
-    await handle_turn(InboundMessage("terminal", user, text), runtime.turn)
+    first = await handle_turn(InboundMessage("terminal", user, text), runtime.turn)
+    assert [b.payload for b in first[0].buttons] == ["/decline"]
+    assert first[-1].text == texts.SAFE_PHONE_QUESTION  # asked once, before going on
+    answered = await handle_turn(InboundMessage("terminal", user, "/safe yes"), runtime.turn)
+    assert answered[0].text == texts.SAFE_NOTED and len(answered) > 1  # then the flow's answer
     replies = await handle_turn(InboundMessage("terminal", user, "no"), runtime.turn)
-    assert [r.text for r in replies] == [safety.DECLINED]
+    assert [r.text for r in replies] == [texts.DECLINED]
     async with runtime.turn.sessions() as session:
         case = await session.scalar(select(Case))
     assert (case.status, case.outcome) == ("closed", "declined_by_person")
@@ -90,6 +96,14 @@ async def test_a_high_case_respects_a_no(runtime):
         InboundMessage("terminal", user, "where can I sleep?"), runtime.turn
     )
     assert replies and replies[-1].text == "Which country are you in now?"
+
+
+async def test_the_decline_button_closes_the_high_case(runtime):
+    user = "worker-button"
+    text = "my boss keeps my passport and says I owe him 3000 euro"
+    await handle_turn(InboundMessage("terminal", user, text), runtime.turn)
+    replies = await handle_turn(InboundMessage("terminal", user, "/decline"), runtime.turn)
+    assert [r.text for r in replies] == [texts.DECLINED]
 
 
 async def test_an_emergency_case_cannot_be_declined_with_a_no(runtime):
@@ -102,10 +116,15 @@ async def test_an_emergency_case_cannot_be_declined_with_a_no(runtime):
     assert case.status == "open" and case.priority == "emergency"
 
 
-def test_what_counts_as_a_no():
-    assert safety.declines({}, "No.") and safety.declines({}, "нет") and safety.declines({}, "لا")
-    assert not safety.declines({}, "no, they also took my phone and I cannot leave")
-    assert safety.declines({"intent": {"name": "deny", "confidence": 0.9}}, "i dont want that")
+def test_what_counts_as_a_no_to_the_case_offered():
+    def declines(text, parse=None):
+        s = state(handoff=True, may_decline=True, slots={"safe_phone": "yes"})
+        answer = safety.answer_prompt(s, text, parse or {})
+        return answer is not None and answer.decline and not s.handoff
+
+    assert declines("No.") and declines("нет") and declines("لا") and declines("/decline")
+    assert not declines("no, they also took my phone and I cannot leave")
+    assert declines("i dont want that", {"intent": {"name": "deny", "confidence": 0.9}})
 
 
 async def test_an_emergency_during_a_handoff_is_answered_and_raises_the_case(runtime):
@@ -118,7 +137,71 @@ async def test_an_emergency_during_a_handoff_is_answered_and_raises_the_case(run
     replies = await handle_turn(
         InboundMessage("terminal", user, "they are beating us right now, help"), runtime.turn
     )
-    assert replies and replies[0].text == safety.EMERGENCY_OPENING
+    assert replies and replies[0].text == texts.EMERGENCY_OPENING
     async with runtime.turn.sessions() as session:
         cases = (await session.scalars(select(Case))).all()
     assert len(cases) == 1 and cases[0].priority == "emergency"
+
+
+def test_the_safe_phone_question_is_asked_once_before_anything_sensitive():
+    s = state()
+    decision = safety.assess(risk("deception"), s, SERVICES)
+    assert decision.replies[0].text == texts.MEDIUM
+    assert decision.replies[-1].text == texts.SAFE_PHONE_QUESTION
+    assert [b.payload for b in decision.replies[-1].buttons] == ["/safe yes", "/safe no"]
+    assert safety.answer_prompt(s, "yes", {}).replies[0].text == texts.SAFE_NOTED
+    decision = safety.assess(risk("debt_bondage"), s, SERVICES)  # high now: not asked again
+    assert [r.text for r in decision.replies] == [texts.HIGH]
+
+
+def test_not_safe_switches_to_short_plain_wording():
+    s = state()
+    safety.assess(risk("deception"), s, SERVICES)
+    answer = safety.answer_prompt(s, "no", {})  # answers the safe-phone question
+    assert answer.replies[0].text == texts.DISCREET_ON and not answer.decline
+    decision = safety.assess(risk("document_retention"), s, SERVICES)
+    assert decision.replies[0].text == texts.HIGH_DISCREET
+    for word in ("trafficking", "exploitation", "victim", "police", "abuse"):
+        assert word not in texts.HIGH_DISCREET.lower() + texts.DISCREET_ON.lower()
+
+
+def test_isolation_suggests_a_watched_phone():
+    s = state()
+    decision = safety.assess(risk("isolation"), s, SERVICES)
+    assert s.slots["discreet"] == "on"
+    assert [r.text for r in decision.replies[:2]] == [texts.MEDIUM_DISCREET, texts.DISCREET_ON]
+
+
+def test_an_unanswered_safe_phone_question_is_not_asked_again():
+    s = state()
+    safety.assess(risk("deception"), s, SERVICES)
+    assert safety.answer_prompt(s, "how do I get a work permit?", {}) is None
+    assert s.slots["safe_phone"] == "unanswered"
+    assert safety.answer_prompt(s, "no", {}) is None  # no longer read as "not safe"
+
+
+async def test_clear_asks_the_channel_to_wipe_the_chat_and_goes_discreet(runtime):
+    user = "quick-exit"
+    await handle_turn(InboundMessage("terminal", user, "they took my phone"), runtime.turn)
+    replies = await handle_turn(InboundMessage("terminal", user, "/clear"), runtime.turn)
+    assert len(replies) == 1 and replies[0].clear_chat and replies[0].text == texts.CLEARED
+    replies = await handle_turn(
+        InboundMessage("terminal", user, "my boss keeps my passport"), runtime.turn
+    )
+    assert replies[0].text == texts.HIGH_DISCREET
+
+
+async def test_the_emergency_answer_is_in_the_persons_language(runtime):
+    message = InboundMessage("terminal", "arabic-speaker", "اريد ان انتحر، لم اعد احتمل")
+    replies = await handle_turn(message, runtime.turn)
+    assert replies[0].locale == "ar"
+    assert replies[0].text == translate("ar", texts.SELF_HARM) != texts.SELF_HARM
+    assert replies[1].text.startswith(translate("ar", texts.EMERGENCY_NUMBERS))
+
+
+async def test_the_chosen_language_wins_over_the_detected_one(runtime):
+    user = "chose-french"
+    await handle_turn(InboundMessage("terminal", user, "/language"), runtime.turn)
+    await handle_turn(InboundMessage("terminal", user, "/set language fr"), runtime.turn)
+    replies = await handle_turn(InboundMessage("terminal", user, "I want to die"), runtime.turn)
+    assert replies[0].text == translate("fr", texts.SELF_HARM) != texts.SELF_HARM
