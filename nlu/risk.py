@@ -64,6 +64,13 @@ class RiskDetector:
     about_bias: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     # Must-never-miss phrases (data/risk_lexicon.yml), normalised, indexed by first word.
     lexicon: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
+    regularisation: float = REGULARISATION
+    # A gate: one model "any risk at all?" trained on every positive against every
+    # negative; an indicator is reported only when the gate also passes.
+    gate_threshold: float | None = None
+    gate_weights: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    gate_bias: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    class_weight: str | dict[bool, float] | None = "balanced"
 
     def set_lexicon(self, phrases: dict[str, list[str]]) -> None:
         """indicator → phrases, in any script; matched as whole-word sequences."""
@@ -83,13 +90,20 @@ class RiskDetector:
         columns, biases = [], []
         for name in self.names:
             y = np.array([name in label for label in labels])
-            model = LogisticRegression(C=REGULARISATION, max_iter=2000, class_weight="balanced")
+            model = LogisticRegression(
+                C=self.regularisation, max_iter=2000, class_weight=self.class_weight
+            )
             model.fit(features, y)
             _, weights, bias = linear_parameters(model)
             columns.append(weights[:, 1] - weights[:, 0])  # the log-odds of "present"
             biases.append(bias[1] - bias[0])
         self.weights = np.ascontiguousarray(np.stack(columns, axis=1), dtype=np.float32)
         self.bias = np.asarray(biases, dtype=np.float32)
+        if self.gate_threshold is not None:
+            gate = LogisticRegression(C=self.regularisation, max_iter=2000,
+                                      class_weight=self.class_weight)  # fmt: skip
+            gate.fit(features, np.array([bool(label) for label in labels]))
+            _, self.gate_weights, self.gate_bias = linear_parameters(gate)
         positives = [i for i, e in enumerate(examples) if e.indicators]
         about = np.array([examples[i].about == "other" for i in positives])
         if about.any() and not about.all():
@@ -104,7 +118,13 @@ class RiskDetector:
         row = self.featurizer.encode(normalised)
         log_odds = linear_scores(row, self.weights, self.bias)
         found: dict[str, tuple[float, str]] = {}
+        gate_closed = False
+        if self.gate_threshold is not None and self.gate_weights.size:
+            g = linear_scores(row, self.gate_weights, self.gate_bias)
+            gate_closed = 1.0 / (1.0 + math.exp(float(g[0] - g[1]))) < self.gate_threshold
         for k, name in enumerate(self.names):
+            if gate_closed:
+                break
             probability = 1.0 / (1.0 + math.exp(-float(log_odds[k])))
             if probability >= self.thresholds[self.taxonomy[name]]:
                 found[name] = (probability, self._evidence(text, k))
