@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from nlu import training_data  # noqa: E402
 from nlu.evaluation import risk_holdout_split  # noqa: E402
-from nlu.model import RISK_FREE_INTENTS, _HOLDER  # noqa: E402
+from nlu.model import _HOLDER, RISK_FREE_INTENTS  # noqa: E402
 from nlu.risk import THRESHOLDS, RiskDetector  # noqa: E402
 from nlu.risk_data import load_risk_data, load_risk_lexicon, load_risk_taxonomy  # noqa: E402
 from nlu.risk_evaluation import evaluate_risk, risk_summary  # noqa: E402
