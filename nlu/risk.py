@@ -9,8 +9,12 @@ One logistic model per indicator (one-vs-rest) over the intent model's features 
 the normalised text, so every language and script, romanised ones included, is
 covered by the same machinery. Hard negatives ("I lost my passport", "the film was
 killing me") and negations ("nobody keeps my documents") are in the training data as
-`no_risk`. Thresholds favour recall by severity: a missed emergency is far worse than
-a false alarm. A second model says whether the message is about someone else.
+`no_risk`. A gate model ("any risk at all?"), trained on every positive against every
+negative, must agree before an indicator is reported: it sees thousands of positives
+where each indicator sees a few hundred, and cuts most false alarms. The curated
+lexicon of must-never-miss phrases bypasses the gate. Thresholds favour recall by
+severity: a missed emergency is far worse than a false alarm. A second model says
+whether the message is about someone else.
 """
 
 from __future__ import annotations
@@ -28,9 +32,13 @@ from nlu.linear import linear_parameters, linear_scores
 from nlu.normalize import normalize
 from nlu.risk_data import LEVELS, RiskExample
 
-# Per-severity decision thresholds on the calibrated probability (see nlu/README.md).
-THRESHOLDS = {"emergency": 0.20, "high": 0.45, "medium": 0.50}
-REGULARISATION = 10.0  # C of each logistic model: chosen on the hold-out (nlu/README.md)
+# Per-severity decision thresholds on each indicator's probability, and the any-risk
+# gate's: chosen on the independent set for recall first (see nlu/README.md).
+THRESHOLDS = {"emergency": 0.05, "high": 0.30, "medium": 0.40}
+GATE_THRESHOLD = 0.4
+REGULARISATION = 10.0  # C of each logistic model (nlu/README.md)
+# Positives weigh 5 times a negative: they are rarer, and a miss costs more.
+CLASS_WEIGHT = {True: 5.0, False: 1.0}
 # The ILO forced-labour indicators: two or more distinct ones make a conversation high.
 FORCED_LABOUR = frozenset(
     {
@@ -67,10 +75,10 @@ class RiskDetector:
     regularisation: float = REGULARISATION
     # A gate: one model "any risk at all?" trained on every positive against every
     # negative; an indicator is reported only when the gate also passes.
-    gate_threshold: float | None = None
+    gate_threshold: float | None = GATE_THRESHOLD
     gate_weights: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     gate_bias: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
-    class_weight: str | dict[bool, float] | None = "balanced"
+    class_weight: str | dict[bool, float] | None = field(default_factory=lambda: dict(CLASS_WEIGHT))
 
     def set_lexicon(self, phrases: dict[str, list[str]]) -> None:
         """indicator → phrases, in any script; matched as whole-word sequences."""

@@ -7,7 +7,7 @@ from babel.messages.pofile import read_po
 from bot import i18n, safety_texts
 from tests.conftest import ROOT
 
-SAFETY_TEXTS = [v for k, v in vars(safety_texts).items() if k.isupper()]
+SAFETY_TEXTS = [v for k, v in vars(safety_texts).items() if k.isupper() and isinstance(v, str)]
 
 
 def catalog(locale):
