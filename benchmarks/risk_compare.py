@@ -1,12 +1,13 @@
-"""Compare risk detector set-ups on the independent evaluation set and a hold-out.
+"""The risk detector's thresholds: what each choice costs in misses and false alarms.
 
-    python benchmarks/risk_compare.py [--variants baseline,...] [--out FILE]
+    python benchmarks/risk_compare.py [--no-holdout] [--out FILE]
 
-Trains only the risk detector (not the intent model) for each variant, then reports
-escalation recall, emergency recall, false alarms and micro-F1 on tests/data/risk_eval
-(written by other authors, never trained on) and on a 20% stratified hold-out of the
-training data, plus the threshold trade-off curve of the chosen variant. Results go to
-benchmarks/results/risk_compare.json; figures and the choice are in nlu/README.md.
+Trains only the risk detector (not the intent model) with the defaults of nlu/risk.py,
+then reports escalation recall, emergency recall, false alarms and micro-F1 on
+tests/data/risk_eval (written by other authors, never trained on) for a grid of gate,
+emergency and high/medium thresholds, and the defaults on a 20% stratified hold-out of
+the training data. Results go to benchmarks/results/risk_compare.json; the figures and
+the choice are in nlu/README.md.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from nlu import training_data  # noqa: E402
 from nlu.evaluation import risk_holdout_split  # noqa: E402
-from nlu.model import _HOLDER, RISK_FREE_INTENTS  # noqa: E402
-from nlu.risk import THRESHOLDS, RiskDetector  # noqa: E402
+from nlu.model import risk_negatives  # noqa: E402
+from nlu.risk import GATE_THRESHOLD, THRESHOLDS, RiskDetector  # noqa: E402
 from nlu.risk_data import load_risk_data, load_risk_lexicon, load_risk_taxonomy  # noqa: E402
 from nlu.risk_evaluation import evaluate_risk, risk_summary  # noqa: E402
 
@@ -56,9 +57,7 @@ def main() -> None:
     taxonomy = load_risk_taxonomy()
     examples = load_risk_data()
     evaluation = load_risk_data(EVAL_DIR)
-    data = training_data.load()
-    negatives = [e.text for e in data.examples
-                 if e.intent in RISK_FREE_INTENTS and not _HOLDER.search(e.text)]  # fmt: skip
+    negatives = risk_negatives(training_data.load())
     results: dict[str, Any] = {"training_examples": len(examples), "evaluation": len(evaluation)}
     started = time.perf_counter()
     detector = train(examples, negatives)
@@ -68,14 +67,16 @@ def main() -> None:
     results["evaluation_set"] = {k: v for k, v in report.items() if k != "misses"}
     results["evaluation_misses"] = report["misses"]
     curve = []
-    for emergency in (0.05, 0.1, 0.15, 0.2, 0.3):
-        for high in (0.3, 0.4, 0.45, 0.5, 0.6):
-            detector.thresholds = {"emergency": emergency, "high": high, "medium": high}
-            r = evaluate_risk(_Parser(detector), evaluation, taxonomy)
-            curve.append({"emergency": emergency, "high": high,
-                          **{k: r[k] for k in ("escalation_recall", "emergency_recall",
-                                               "false_alarm_rate", "micro_f1")}})  # fmt: skip
-    detector.thresholds = dict(THRESHOLDS)
+    for gate in (None, 0.3, 0.4, 0.5, 0.6):
+        for emergency in (0.05, 0.1, 0.2):
+            for high in (0.2, 0.3, 0.4):
+                detector.gate_threshold = gate
+                detector.thresholds = {"emergency": emergency, "high": high, "medium": high}
+                r = evaluate_risk(_Parser(detector), evaluation, taxonomy)
+                figures = ("escalation_recall", "emergency_recall", "false_alarm_rate", "micro_f1")
+                curve.append({"gate": gate, "emergency": emergency, "high": high,
+                              **{k: r[k] for k in figures}})  # fmt: skip
+    detector.gate_threshold, detector.thresholds = GATE_THRESHOLD, dict(THRESHOLDS)
     results["threshold_curve"] = curve
     if not args.no_holdout:
         train_part, held = risk_holdout_split(examples, 0.2)

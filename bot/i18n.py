@@ -28,7 +28,6 @@ from babel.messages.pofile import read_po
 _CHECKOUT_LOCALES = Path(__file__).resolve().parent.parent / "locales"
 LOCALES_DIR = _CHECKOUT_LOCALES if _CHECKOUT_LOCALES.is_dir() else Path("locales")
 LOCALES = ("en", "ar", "fa", "ps", "ur", "fr", "tr", "uk", "ru", "sq", "sr_Latn", "sr_Cyrl", "mk")
-RIGHT_TO_LEFT = frozenset({"ar", "fa", "ps", "ur"})
 DETECTION_CONFIDENCE = 0.6  # below this, a detected language does not change the locale
 # NLU tags (BCP-47) → catalog locales.
 _TAG_TO_LOCALE = {"ar-Latn": "ar", "fa-Latn": "fa", "ur-Latn": "ur",

@@ -58,6 +58,12 @@ _HOLDER = re.compile(
 )
 
 
+def risk_negatives(data: TrainingData) -> list[str]:
+    """Intent examples that carry no risk: extra negatives for the risk detector."""
+    return [e.text for e in data.examples
+            if e.intent in RISK_FREE_INTENTS and not _HOLDER.search(e.text)]  # fmt: skip
+
+
 @dataclass
 class NLUModel:
     intents: IntentClassifier
@@ -95,12 +101,7 @@ def train(
     if risk_examples:
         progress(f"training the risk detector on {len(risk_examples)} examples")
         risk = RiskDetector(load_risk_taxonomy())
-        negatives = [
-            e.text
-            for e in data.examples
-            if e.intent in RISK_FREE_INTENTS and not _HOLDER.search(e.text)
-        ]
-        risk.fit(risk_examples, negatives)
+        risk.fit(risk_examples, risk_negatives(data))
         risk.set_lexicon(load_risk_lexicon())
     manifest = {
         "format": FORMAT_VERSION,

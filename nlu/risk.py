@@ -124,18 +124,13 @@ class RiskDetector:
         if not normalised or not self.names:
             return {"level": "none", "indicators": []}
         row = self.featurizer.encode(normalised)
-        log_odds = linear_scores(row, self.weights, self.bias)
         found: dict[str, tuple[float, str]] = {}
-        gate_closed = False
-        if self.gate_threshold is not None and self.gate_weights.size:
-            g = linear_scores(row, self.gate_weights, self.gate_bias)
-            gate_closed = 1.0 / (1.0 + math.exp(float(g[0] - g[1]))) < self.gate_threshold
-        for k, name in enumerate(self.names):
-            if gate_closed:
-                break
-            probability = 1.0 / (1.0 + math.exp(-float(log_odds[k])))
-            if probability >= self.thresholds[self.taxonomy[name]]:
-                found[name] = (probability, self._evidence(text, k))
+        if self._gate_open(row):
+            log_odds = linear_scores(row, self.weights, self.bias)
+            for k, name in enumerate(self.names):
+                probability = 1.0 / (1.0 + math.exp(-float(log_odds[k])))
+                if probability >= self.thresholds[self.taxonomy[name]]:
+                    found[name] = (probability, self._evidence(text, k))
         for name, evidence in self._lexicon_hits(text, normalised).items():
             found[name] = (max(found.get(name, (0.0, ""))[0], LEXICON_CONFIDENCE), evidence)
         if not found:
@@ -165,6 +160,12 @@ class RiskDetector:
                 if name not in hits and tuple(tokens[start:end]) == phrase:
                     hits[name] = " ".join(words[located[start][1] : located[end - 1][1] + 1])
         return hits
+
+    def _gate_open(self, row: tuple[np.ndarray, np.ndarray]) -> bool:
+        if self.gate_threshold is None or self.gate_weights.size == 0:
+            return True
+        scores = linear_scores(row, self.gate_weights, self.gate_bias)
+        return 1.0 / (1.0 + math.exp(float(scores[0] - scores[1]))) >= self.gate_threshold
 
     def _about(self, row: tuple[np.ndarray, np.ndarray]) -> str:
         if self.about_weights.size == 0:
