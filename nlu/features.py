@@ -12,22 +12,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from nlu.fast_tfidf import RowEncoder, encode_all
+from nlu.negation import negated_words
 from nlu.normalize import skeleton
 
 
 @dataclass
 class FeatureConfig:
     word_ngrams: tuple[int, int] = (1, 2)
+    word_min_df: int = 1
     char_ngrams: tuple[int, int] = (1, 5)
     char_min_df: int = 2
     max_char_features: int = 200_000
     skeleton_ngrams: tuple[int, int] | None = (1, 5)
+    # Words after a negation cue, marked (nlu.negation); 0: no negation channel.
+    negation_scope: int = 0
 
 
 def _identity(texts: list[str]) -> list[str]:
@@ -36,6 +41,10 @@ def _identity(texts: list[str]) -> list[str]:
 
 def _skeletons(texts: list[str]) -> list[str]:
     return [skeleton(t) for t in texts]
+
+
+def _negations(texts: list[str], scope: int) -> list[str]:
+    return [negated_words(t, scope) for t in texts]
 
 
 def tfidf(**options: object) -> TfidfVectorizer:
@@ -55,7 +64,15 @@ class Featurizer:
     def __init__(self, config: FeatureConfig | None = None) -> None:
         self.config = c = config or FeatureConfig()
         self.channels: list[tuple[Callable[[list[str]], list[str]], TfidfVectorizer]] = [
-            (_identity, tfidf(analyzer="word", token_pattern=r"\S+", ngram_range=c.word_ngrams)),
+            (
+                _identity,
+                tfidf(
+                    analyzer="word",
+                    token_pattern=r"\S+",
+                    ngram_range=c.word_ngrams,
+                    min_df=c.word_min_df,
+                ),
+            ),
             (
                 _identity,
                 tfidf(
@@ -71,6 +88,10 @@ class Featurizer:
                 (_skeletons, tfidf(analyzer="char_wb", ngram_range=c.skeleton_ngrams, min_df=2))
             )
 
+        if c.negation_scope:
+            self.channels.append(
+                (partial(_negations, scope=c.negation_scope), tfidf(token_pattern=r"\S+"))
+            )
         self._encoders: list[RowEncoder] | None = None
 
     def __getstate__(self) -> dict:

@@ -34,7 +34,7 @@ from nlu.training_data import NLU_DIR, TrainingData, data_files, load, load_taxo
 
 MODEL_FILE = "model.pkl"
 MANIFEST_FILE = "manifest.json"
-FORMAT_VERSION = 3  # 2: the risk detector is part of the model; 3: with its gate
+FORMAT_VERSION = 4  # 2: the risk detector is part of the model; 3: with its gate; 4: float16
 
 
 class ModelError(RuntimeError):

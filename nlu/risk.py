@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from nlu.features import Featurizer
+from nlu.features import FeatureConfig, Featurizer
 from nlu.linear import linear_parameters, linear_scores
 from nlu.normalize import normalize
 from nlu.risk_data import LEVELS, RiskExample
@@ -36,6 +36,12 @@ from nlu.risk_data import LEVELS, RiskExample
 # gate's: chosen on the independent set for recall first (see nlu/README.md).
 THRESHOLDS = {"emergency": 0.05, "high": 0.30, "medium": 0.40}
 GATE_THRESHOLD = 0.4
+# An indicator this sure of itself is reported even when the gate is closed: the gate
+# sees all indicators at once and is weakest on short, plain statements.
+GATE_BYPASS = 0.9
+# Words up to two after a negation cue get features of their own (nlu.negation):
+# "nobody keeps my passport" is not "the boss keeps my passport".
+NEGATION_SCOPE = 2
 REGULARISATION = 10.0  # C of each logistic model (nlu/README.md)
 # Positives weigh 5 times a negative: they are rarer, and a miss costs more.
 CLASS_WEIGHT = {True: 5.0, False: 1.0}
@@ -64,21 +70,24 @@ def level_of(indicators: set[str] | frozenset[str], taxonomy: dict[str, str]) ->
 class RiskDetector:
     taxonomy: dict[str, str]  # indicator → severity
     thresholds: dict[str, float] = field(default_factory=lambda: dict(THRESHOLDS))
-    featurizer: Featurizer = field(default_factory=Featurizer)
+    featurizer: Featurizer = field(
+        default_factory=lambda: Featurizer(FeatureConfig(negation_scope=NEGATION_SCOPE))
+    )
     names: list[str] = field(default_factory=list)
-    weights: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    # Log-odds weights, one column per binary model: the indicators, then the gate, then
+    # "about someone else". float16 halves the model on disk and in memory; a parse
+    # gathers only the row's columns and computes in float32.
+    weights: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float16))
     bias: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
-    about_weights: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
-    about_bias: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
     # Must-never-miss phrases (data/risk_lexicon.yml), normalised, indexed by first word.
     lexicon: dict[str, list[tuple[str, tuple[str, ...]]]] = field(default_factory=dict)
     regularisation: float = REGULARISATION
     # A gate: one model "any risk at all?" trained on every positive against every
     # negative; an indicator is reported only when the gate also passes.
     gate_threshold: float | None = GATE_THRESHOLD
-    gate_weights: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
-    gate_bias: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    gate_bypass: float = GATE_BYPASS
     class_weight: str | dict[bool, float] | None = field(default_factory=lambda: dict(CLASS_WEIGHT))
+    has_about: bool = False  # the last weight column says "about someone else"
 
     def set_lexicon(self, phrases: dict[str, list[str]]) -> None:
         """indicator → phrases, in any script; matched as whole-word sequences."""
@@ -95,29 +104,23 @@ class RiskDetector:
         labels = [e.indicators for e in examples] + [frozenset()] * len(negatives)
         features = self.featurizer.fit_transform(texts)
         self.names = sorted(self.taxonomy)
-        columns, biases = [], []
-        for name in self.names:
-            y = np.array([name in label for label in labels])
-            model = LogisticRegression(
-                C=self.regularisation, max_iter=2000, class_weight=self.class_weight
-            )
-            model.fit(features, y)
-            _, weights, bias = linear_parameters(model)
-            columns.append(weights[:, 1] - weights[:, 0])  # the log-odds of "present"
-            biases.append(bias[1] - bias[0])
-        self.weights = np.ascontiguousarray(np.stack(columns, axis=1), dtype=np.float32)
-        self.bias = np.asarray(biases, dtype=np.float32)
+        targets = [np.array([name in label for label in labels]) for name in self.names]
         if self.gate_threshold is not None:
-            gate = LogisticRegression(C=self.regularisation, max_iter=2000,
-                                      class_weight=self.class_weight)  # fmt: skip
-            gate.fit(features, np.array([bool(label) for label in labels]))
-            _, self.gate_weights, self.gate_bias = linear_parameters(gate)
+            targets.append(np.array([bool(label) for label in labels]))
+        columns, biases = [], []
+        for y in targets:
+            column, bias = _log_odds(features, y, self.regularisation, self.class_weight)
+            columns.append(column)
+            biases.append(bias)
         positives = [i for i, e in enumerate(examples) if e.indicators]
         about = np.array([examples[i].about == "other" for i in positives])
-        if about.any() and not about.all():
-            model = LogisticRegression(C=10.0, max_iter=2000, class_weight="balanced")
-            model.fit(features[positives], about)
-            _, self.about_weights, self.about_bias = linear_parameters(model)
+        self.has_about = bool(about.any() and not about.all())
+        if self.has_about:
+            column, bias = _log_odds(features[positives], about, 10.0, "balanced")
+            columns.append(column)
+            biases.append(bias)
+        self.weights = np.ascontiguousarray(np.stack(columns, axis=1), dtype=np.float16)
+        self.bias = np.asarray(biases, dtype=np.float32)
 
     def detect(self, text: str) -> dict[str, Any]:
         normalised = normalize(text)
@@ -125,17 +128,18 @@ class RiskDetector:
             return {"level": "none", "indicators": []}
         row = self.featurizer.encode(normalised)
         found: dict[str, tuple[float, str]] = {}
-        if self._gate_open(row):
-            log_odds = linear_scores(row, self.weights, self.bias)
-            for k, name in enumerate(self.names):
-                probability = 1.0 / (1.0 + math.exp(-float(log_odds[k])))
-                if probability >= self.thresholds[self.taxonomy[name]]:
-                    found[name] = (probability, self._evidence(text, k))
+        log_odds = linear_scores(row, self.weights, self.bias)
+        gate_open = self._gate_open(log_odds)
+        for k, name in enumerate(self.names):
+            probability = 1.0 / (1.0 + math.exp(-float(log_odds[k])))
+            threshold = self.thresholds[self.taxonomy[name]] if gate_open else self.gate_bypass
+            if probability >= threshold:
+                found[name] = (probability, self._evidence(text, k))
         for name, evidence in self._lexicon_hits(text, normalised).items():
             found[name] = (max(found.get(name, (0.0, ""))[0], LEXICON_CONFIDENCE), evidence)
         if not found:
             return {"level": "none", "indicators": []}
-        about = self._about(row)
+        about = self._about(log_odds)
         indicators = [
             {"name": name, "confidence": round(p, 4), "evidence": evidence, "about": about}
             for name, (p, evidence) in sorted(found.items(), key=lambda f: -f[1][0])
@@ -161,17 +165,14 @@ class RiskDetector:
                     hits[name] = " ".join(words[located[start][1] : located[end - 1][1] + 1])
         return hits
 
-    def _gate_open(self, row: tuple[np.ndarray, np.ndarray]) -> bool:
-        if self.gate_threshold is None or self.gate_weights.size == 0:
+    def _gate_open(self, log_odds: np.ndarray) -> bool:
+        if self.gate_threshold is None:
             return True
-        scores = linear_scores(row, self.gate_weights, self.gate_bias)
-        return 1.0 / (1.0 + math.exp(float(scores[0] - scores[1]))) >= self.gate_threshold
+        gate = float(log_odds[len(self.names)])
+        return 1.0 / (1.0 + math.exp(-gate)) >= self.gate_threshold
 
-    def _about(self, row: tuple[np.ndarray, np.ndarray]) -> str:
-        if self.about_weights.size == 0:
-            return "self"
-        scores = linear_scores(row, self.about_weights, self.about_bias)
-        return "other" if scores[1] > scores[0] else "self"
+    def _about(self, log_odds: np.ndarray) -> str:
+        return "other" if self.has_about and log_odds[-1] > 0 else "self"
 
     def _evidence(self, text: str, k: int) -> str:
         """The words around the word that weighed most for indicator k: shown to
@@ -186,3 +187,13 @@ class RiskDetector:
         if best < 0:
             return " ".join(words[: 2 * EVIDENCE_WINDOW + 1])
         return " ".join(words[max(0, best - EVIDENCE_WINDOW) : best + EVIDENCE_WINDOW + 1])
+
+
+def _log_odds(
+    features: Any, y: np.ndarray, regularisation: float, class_weight: Any
+) -> tuple[np.ndarray, float]:
+    """A logistic model of y: (weights, bias) of the log-odds of True."""
+    model = LogisticRegression(C=regularisation, max_iter=2000, class_weight=class_weight)
+    model.fit(features, y)
+    _, weights, bias = linear_parameters(model)
+    return weights[:, 1] - weights[:, 0], float(bias[1] - bias[0])
