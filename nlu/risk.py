@@ -5,21 +5,21 @@
         {"name": "document_retention", "confidence": 0.93, "evidence": "keeps my passport",
          "about": "self"}, {"name": "debt_bondage", ...}]}
 
-One logistic model per indicator (one-vs-rest) over the intent model's features of
-the normalised text, so every language and script, romanised ones included, is
-covered by the same machinery. Hard negatives ("I lost my passport", "the film was
-killing me") and negations ("nobody keeps my documents") are in the training data as
+One logistic model per indicator (one-vs-rest) over sparse features of the
+normalised text (words, character n-grams, consonant skeletons, and the words a
+negation governs), so every language and script, romanised ones included, is covered
+by the same machinery. Hard negatives ("I lost my passport", "the film was killing
+me") and negations ("nobody keeps my documents") are in the training data as
 `no_risk`. A gate model ("any risk at all?"), trained on every positive against every
 negative, must agree before an indicator is reported: it sees thousands of positives
-where each indicator sees a few hundred, and cuts most false alarms. The curated
-lexicon of must-never-miss phrases bypasses the gate. Thresholds favour recall by
-severity: a missed emergency is far worse than a false alarm. A second model says
-whether the message is about someone else.
+where each indicator sees a few hundred, and cuts most false alarms. An indicator
+that is very sure of itself, and the curated lexicon of must-never-miss phrases, pass
+a closed gate. Thresholds favour recall by severity: a missed emergency is far worse
+than a false alarm. A last model says whether the message is about someone else.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,15 +33,19 @@ from nlu.normalize import normalize
 from nlu.risk_data import LEVELS, RiskExample
 
 # Per-severity decision thresholds on each indicator's probability, and the any-risk
-# gate's: chosen on the independent set for recall first (see nlu/README.md).
-THRESHOLDS = {"emergency": 0.05, "high": 0.30, "medium": 0.40}
-GATE_THRESHOLD = 0.4
+# gate's: chosen on the three independent sets for recall first, with false alarms
+# bounded (benchmarks/risk_compare.py, nlu/README.md).
+THRESHOLDS = {"emergency": 0.10, "high": 0.15, "medium": 0.20}
+GATE_THRESHOLD = 0.3
 # An indicator this sure of itself is reported even when the gate is closed: the gate
-# sees all indicators at once and is weakest on short, plain statements.
-GATE_BYPASS = 0.9
+# sees all indicators at once and is weakest on short, plain statements. Lowest for the
+# emergencies, whose miss costs most.
+GATE_BYPASS = {"emergency": 0.5, "high": 0.9, "medium": 0.9}
 # Words up to two after a negation cue get features of their own (nlu.negation):
 # "nobody keeps my passport" is not "the boss keeps my passport".
 NEGATION_SCOPE = 2
+# Word n-grams seen once are left out: half the model's size, the same figures.
+WORD_MIN_DF = 2
 REGULARISATION = 10.0  # C of each logistic model (nlu/README.md)
 # Positives weigh 5 times a negative: they are rarer, and a miss costs more.
 CLASS_WEIGHT = {True: 5.0, False: 1.0}
@@ -66,12 +70,22 @@ def level_of(indicators: set[str] | frozenset[str], taxonomy: dict[str, str]) ->
     return LEVELS[level]
 
 
+@dataclass(frozen=True)
+class RiskScores:
+    probabilities: np.ndarray  # of each indicator, in RiskDetector.names order
+    gate: float  # of "any risk at all?"; 1.0 without a gate
+    about_other: bool
+    lexicon: dict[str, str]  # indicator → evidence, for must-never-miss phrases
+
+
 @dataclass
 class RiskDetector:
     taxonomy: dict[str, str]  # indicator → severity
     thresholds: dict[str, float] = field(default_factory=lambda: dict(THRESHOLDS))
     featurizer: Featurizer = field(
-        default_factory=lambda: Featurizer(FeatureConfig(negation_scope=NEGATION_SCOPE))
+        default_factory=lambda: Featurizer(
+            FeatureConfig(word_min_df=WORD_MIN_DF, negation_scope=NEGATION_SCOPE)
+        )
     )
     names: list[str] = field(default_factory=list)
     # Log-odds weights, one column per binary model: the indicators, then the gate, then
@@ -85,8 +99,9 @@ class RiskDetector:
     # A gate: one model "any risk at all?" trained on every positive against every
     # negative; an indicator is reported only when the gate also passes.
     gate_threshold: float | None = GATE_THRESHOLD
-    gate_bypass: float = GATE_BYPASS
+    gate_bypass: dict[str, float] = field(default_factory=lambda: dict(GATE_BYPASS))
     class_weight: str | dict[bool, float] | None = field(default_factory=lambda: dict(CLASS_WEIGHT))
+    has_gate: bool = False  # the column after the indicators' is the gate's
     has_about: bool = False  # the last weight column says "about someone else"
 
     def set_lexicon(self, phrases: dict[str, list[str]]) -> None:
@@ -105,7 +120,8 @@ class RiskDetector:
         features = self.featurizer.fit_transform(texts)
         self.names = sorted(self.taxonomy)
         targets = [np.array([name in label for label in labels]) for name in self.names]
-        if self.gate_threshold is not None:
+        self.has_gate = self.gate_threshold is not None
+        if self.has_gate:
             targets.append(np.array([bool(label) for label in labels]))
         columns, biases = [], []
         for y in targets:
@@ -123,29 +139,60 @@ class RiskDetector:
         self.bias = np.asarray(biases, dtype=np.float32)
 
     def detect(self, text: str) -> dict[str, Any]:
-        normalised = normalize(text)
-        if not normalised or not self.names:
+        scores = self.score(text)
+        if scores is None:
             return {"level": "none", "indicators": []}
-        row = self.featurizer.encode(normalised)
-        found: dict[str, tuple[float, str]] = {}
-        log_odds = linear_scores(row, self.weights, self.bias)
-        gate_open = self._gate_open(log_odds)
-        for k, name in enumerate(self.names):
-            probability = 1.0 / (1.0 + math.exp(-float(log_odds[k])))
-            threshold = self.thresholds[self.taxonomy[name]] if gate_open else self.gate_bypass
-            if probability >= threshold:
-                found[name] = (probability, self._evidence(text, k))
-        for name, evidence in self._lexicon_hits(text, normalised).items():
-            found[name] = (max(found.get(name, (0.0, ""))[0], LEXICON_CONFIDENCE), evidence)
+        found = self.decide(scores)
         if not found:
             return {"level": "none", "indicators": []}
-        about = self._about(log_odds)
+        about = "other" if scores.about_other else "self"
         indicators = [
-            {"name": name, "confidence": round(p, 4), "evidence": evidence, "about": about}
-            for name, (p, evidence) in sorted(found.items(), key=lambda f: -f[1][0])
+            {
+                "name": name,
+                "confidence": round(p, 4),
+                "evidence": scores.lexicon.get(name) or self._evidence(text, name),
+                "about": about,
+            }
+            for name, p in sorted(found.items(), key=lambda f: -f[1])
         ]
-        return {"level": level_of({i["name"] for i in indicators}, self.taxonomy),
-                "indicators": indicators}  # fmt: skip
+        return {"level": level_of(set(found), self.taxonomy), "indicators": indicators}
+
+    def score(self, text: str) -> RiskScores | None:
+        """What the models and the lexicon say of a message, before any threshold."""
+        normalised = normalize(text)
+        if not normalised or not self.names:
+            return None
+        log_odds = linear_scores(self.featurizer.encode(normalised), self.weights, self.bias)
+        probabilities = 1.0 / (1.0 + np.exp(-log_odds.astype(np.float64)))
+        k = len(self.names)
+        return RiskScores(
+            probabilities=probabilities[:k],
+            gate=float(probabilities[k]) if self.has_gate else 1.0,
+            about_other=self.has_about and bool(log_odds[-1] > 0),
+            lexicon=self._lexicon_hits(text, normalised),
+        )
+
+    def decide(
+        self,
+        scores: RiskScores,
+        thresholds: dict[str, float] | None = None,
+        gate_threshold: float | None = None,
+        gate_bypass: dict[str, float] | None = None,
+    ) -> dict[str, float]:
+        """indicator → confidence, for the indicators reported at these thresholds
+        (the detector's own by default; benchmarks/risk_compare.py sweeps others)."""
+        thresholds = thresholds or self.thresholds
+        gate_threshold = self.gate_threshold if gate_threshold is None else gate_threshold
+        bypass = gate_bypass or self.gate_bypass
+        gate_open = gate_threshold is None or scores.gate >= gate_threshold
+        found = {
+            name: float(p)
+            for name, p in zip(self.names, scores.probabilities, strict=True)
+            if p >= (thresholds if gate_open else bypass)[self.taxonomy[name]]
+        }
+        for name in scores.lexicon:
+            found[name] = max(found.get(name, 0.0), LEXICON_CONFIDENCE)
+        return found
 
     def _lexicon_hits(self, text: str, normalised: str) -> dict[str, str]:
         """indicator → evidence, for curated phrases found as whole-word sequences.
@@ -165,18 +212,10 @@ class RiskDetector:
                     hits[name] = " ".join(words[located[start][1] : located[end - 1][1] + 1])
         return hits
 
-    def _gate_open(self, log_odds: np.ndarray) -> bool:
-        if self.gate_threshold is None:
-            return True
-        gate = float(log_odds[len(self.names)])
-        return 1.0 / (1.0 + math.exp(-gate)) >= self.gate_threshold
-
-    def _about(self, log_odds: np.ndarray) -> str:
-        return "other" if self.has_about and log_odds[-1] > 0 else "self"
-
-    def _evidence(self, text: str, k: int) -> str:
-        """The words around the word that weighed most for indicator k: shown to
+    def _evidence(self, text: str, name: str) -> str:
+        """The words around the word that weighed most for the indicator: shown to
         caseworkers as the reason. Bounded: one vocabulary look-up per word."""
+        k = self.names.index(name)
         words = text.split()[:200]
         vocabulary = self.featurizer.channels[0][1].vocabulary_
         best, best_weight = -1, 0.0

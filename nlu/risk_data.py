@@ -97,3 +97,33 @@ def load_risk_data(
     if problems:
         raise RiskDataError(problems)
     return examples
+
+
+# Training messages this close to an evaluation message (cosine of character 3-5-gram
+# TF-IDF of the normalised texts) are near-copies: they would make the evaluation
+# measure memory instead of understanding.
+NEAR_COPY = 0.75
+
+
+def near_copies(
+    training: list[RiskExample], evaluation: list[RiskExample], threshold: float = NEAR_COPY
+) -> list[tuple[RiskExample, RiskExample, float]]:
+    """(training example, its closest evaluation message, similarity) for every
+    training example at or above `threshold`."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from nlu.normalize import normalize
+
+    if not training or not evaluation:
+        return []
+    vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    train_texts = [normalize(e.text) for e in training]
+    eval_texts = [normalize(e.text) for e in evaluation]
+    vectorizer.fit(train_texts + eval_texts)
+    similarity = (vectorizer.transform(train_texts) @ vectorizer.transform(eval_texts).T).tocsr()
+    best, closest = similarity.max(axis=1).toarray().ravel(), similarity.argmax(axis=1).A1
+    return [
+        (training[i], evaluation[closest[i]], float(best[i]))
+        for i in range(len(training))
+        if best[i] >= threshold
+    ]

@@ -11,8 +11,12 @@ from nlu.risk_data import RISK_DIR, RiskDataError, load_risk_data, load_risk_tax
 
 TAXONOMY = load_risk_taxonomy()
 # escalation recall, emergency recall, false alarms, micro-F1 (nlu/README.md)
-FLOORS = {"risk_eval": (0.90, 0.92, 0.08, 0.79), "risk_eval2": (0.93, 0.96, 0.10, 0.78)}
-VARIANT_FLOORS = (0.82, 0.17)  # escalation recall at least, false alarms at most
+FLOORS = {
+    "risk_eval": (0.95, 0.95, 0.08, 0.83),
+    "risk_eval2": (0.96, 0.97, 0.08, 0.83),
+    "risk_eval3": (0.97, 0.97, 0.17, 0.81),
+}
+VARIANT_FLOORS = (0.90, 0.15)  # escalation recall at least, false alarms at most
 
 
 def test_taxonomy_is_the_shared_contract():
@@ -94,10 +98,13 @@ def test_hard_negatives_raise_no_alarm(interpreter, text):
 @pytest.mark.parametrize(
     "text",
     [
-        # Known misses, kept out until the model reads negation (nlu/README.md): "personne
-        # ne garde mon passeport", "niko mi ne drži pasoš", "askush nuk ma mban
-        # pasaportën", "mera passport kisi ke paas nahi hai" still raise document_retention.
+        # A known miss (nlu/README.md): "askush nuk ma mban pasaportën" still raises
+        # document_retention.
         "I am not in danger, I just want to know about asylum",
+        "nobody keeps my passport, it is with me",
+        "personne ne garde mon passeport",
+        "niko mi ne drži pasoš",
+        "mera passport kisi ke paas nahi hai",
         "никто не забирал мой паспорт, он у меня",
         "kimse pasaportumu almadı, bende",
         "هیچکس پاسپورتمو نگرفته، پیش خودمه",
@@ -175,30 +182,41 @@ def test_harmless_idioms_do_not_raise_an_emergency(interpreter, text):
     assert interpreter.parse(text)["risk"]["level"] != "emergency"
 
 
-EVAL_SETS = ("risk_eval", "risk_eval2")
+EVAL_SETS = ("risk_eval", "risk_eval2", "risk_eval3")
+
+
+def test_training_data_holds_no_near_copy_of_an_evaluation_message():
+    """Otherwise the figures below would measure memory, not understanding."""
+    from nlu.risk_data import near_copies
+    from tests.conftest import ROOT
+
+    evaluation = [e for n in EVAL_SETS for e in load_risk_data(ROOT / "tests" / "data" / n)]
+    copies = near_copies(load_risk_data(RISK_DIR), evaluation)
+    assert not copies, [f"{t.source} ~ {e.source} ({s:.2f})" for t, e, s in copies[:20]]
 
 
 @pytest.fixture(scope="module")
 def independent_reports(interpreter):
-    """Both independent sets (written apart from the training data), whole and per
-    language variant."""
+    """Each independent set (written apart from the training data), and each language
+    variant over all the sets together."""
     from nlu.risk_evaluation import evaluate_risk
     from tests.conftest import ROOT
 
-    reports = {}
+    reports, pooled = {}, []
     for name in EVAL_SETS:
         examples = load_risk_data(ROOT / "tests" / "data" / name)
         reports[name] = evaluate_risk(interpreter, examples, TAXONOMY)
-        for language in sorted({e.language for e in examples}):
-            subset = [e for e in examples if e.language == language]
-            reports[f"{name}/{language}"] = evaluate_risk(interpreter, subset, TAXONOMY)
+        pooled += examples
+    for language in sorted({e.language for e in pooled}):
+        subset = [e for e in pooled if e.language == language]
+        reports[language] = evaluate_risk(interpreter, subset, TAXONOMY)
     return reports
 
 
 @pytest.mark.parametrize("name", EVAL_SETS)
 def test_floors_on_the_independent_risk_sets(independent_reports, name):
     """Floors just below today's figures (nlu/README.md) guard against regressions; the
-    issue's targets (0.98 / 0.97 / 0.05 / 0.85) are not all reached yet."""
+    issue's targets (0.98 / 0.97 / 0.05 / 0.85) are not all reached on every set yet."""
     report = independent_reports[name]
     floors = FLOORS[name]
     assert report["escalation_recall"] >= floors[0]
@@ -213,10 +231,39 @@ def test_floors_on_the_independent_risk_sets(independent_reports, name):
      "ar", "ar-Latn", "fa", "fa-Latn", "ps", "ur", "ur-Latn"],
 )  # fmt: skip
 def test_every_language_variant_escalates_and_stays_quiet(independent_reports, variant):
-    """Per variant, on both sets together: most high/emergency messages escalate, and
-    most hard negatives raise nothing (per-variant floors, measured in nlu/README.md)."""
-    reports = [independent_reports[f"{name}/{variant}"] for name in EVAL_SETS
-               if f"{name}/{variant}" in independent_reports]  # fmt: skip
-    assert reports, f"no evaluation data for {variant}"
-    assert min(r["escalation_recall"] for r in reports) >= VARIANT_FLOORS[0], variant
-    assert max(r["false_alarm_rate"] for r in reports) <= VARIANT_FLOORS[1], variant
+    """Per variant, over the three sets: most high/emergency messages escalate, and most
+    hard negatives raise nothing (per-variant floors, measured in nlu/README.md)."""
+    report = independent_reports[variant]
+    assert report["escalation_recall"] >= VARIANT_FLOORS[0], variant
+    assert report["false_alarm_rate"] <= VARIANT_FLOORS[1], variant
+
+
+def test_negation_scope_marks_the_words_a_negation_governs():
+    from nlu.negation import negated_words
+    from nlu.normalize import normalize
+
+    assert negated_words(normalize("Nobody keeps my passport"), 2) == "¬keeps ¬my"
+    # One cue list for both scripts: Cyrillic is compared in Latin letters.
+    assert negated_words(normalize("никој не ме тепа, газдата ме почитува"), 2) == ("¬ne ¬me ¬tepa")
+    assert negated_words(normalize("the boss keeps my passport"), 2) == ""
+
+
+def test_a_closed_gate_passes_only_confident_indicators_and_the_lexicon():
+    import numpy as np
+
+    from nlu.risk import RiskDetector, RiskScores
+
+    detector = RiskDetector(TAXONOMY, thresholds={"emergency": 0.1, "high": 0.3, "medium": 0.4})
+    detector.names = sorted(TAXONOMY)
+    detector.gate_threshold = 0.5
+    detector.gate_bypass = {"emergency": 0.3, "high": 0.9, "medium": 0.9}
+    probabilities = np.zeros(len(detector.names))
+    probabilities[detector.names.index("document_retention")] = 0.95
+    probabilities[detector.names.index("deception")] = 0.6
+    probabilities[detector.names.index("medical_emergency")] = 0.35
+    closed = RiskScores(probabilities, gate=0.2, about_other=False, lexicon={"self_harm": "x"})
+    assert set(detector.decide(closed)) == {"document_retention", "self_harm", "medical_emergency"}
+    opened = RiskScores(probabilities, gate=0.7, about_other=False, lexicon={})
+    assert set(detector.decide(opened)) == {"document_retention", "deception", "medical_emergency"}
+    strict = dict.fromkeys(("emergency", "high", "medium"), 0.99)
+    assert detector.decide(opened, gate_threshold=0.8, gate_bypass=strict) == {}
