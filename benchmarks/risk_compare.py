@@ -33,7 +33,7 @@ from nlu.risk import RiskDetector, level_of  # noqa: E402
 from nlu.risk_data import load_risk_data, load_risk_lexicon, load_risk_taxonomy  # noqa: E402
 from nlu.risk_evaluation import evaluate_risk, risk_summary  # noqa: E402
 
-EVAL_SETS = ("risk_eval", "risk_eval2", "risk_eval3")
+EVAL_SETS = ("risk_eval", "risk_eval2", "risk_eval3", "risk_eval4")
 FIGURES = ("escalation_recall", "emergency_recall", "false_alarm_rate", "micro_f1")
 GRID = {
     "gate": (0.3, 0.4, 0.5, 0.6, 0.7),

@@ -182,7 +182,7 @@ def test_harmless_idioms_do_not_raise_an_emergency(interpreter, text):
     assert interpreter.parse(text)["risk"]["level"] != "emergency"
 
 
-EVAL_SETS = ("risk_eval", "risk_eval2", "risk_eval3")
+EVAL_SETS = ("risk_eval", "risk_eval2", "risk_eval3", "risk_eval4")
 
 
 def test_training_data_holds_no_near_copy_of_an_evaluation_message():
