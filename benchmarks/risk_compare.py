@@ -3,12 +3,12 @@
     python benchmarks/risk_compare.py [--no-holdout] [--out FILE]
 
 Trains only the risk detector (not the intent model) with the defaults of nlu/risk.py,
-scores every message of the three independent evaluation sets once
-(tests/data/risk_eval, risk_eval2, risk_eval3: written by other authors, never trained
-on), then reports escalation recall, emergency recall, false alarms and micro-F1 for a
-grid of gate, gate-bypass, emergency and high/medium thresholds, and names the setting
-with the best escalation recall that keeps emergency recall >= 0.97 on every set and
-the mean false-alarm rate <= 0.08. Also: the defaults per language variant, and on a 20%
+scores every message of the four independent evaluation sets once (tests/data/risk_eval,
+risk_eval2, risk_eval3, risk_eval4: written by other authors, never trained on), then
+reports escalation recall, emergency recall, false alarms and micro-F1 for a grid of
+gate, gate-bypass, emergency and high/medium thresholds, and names the setting with the
+best escalation recall that keeps emergency recall >= 0.97 on every set and the mean
+false-alarm rate <= 0.08. Also: the defaults per language variant, and on a 20%
 stratified hold-out of the training data. Results go to
 benchmarks/results/risk_compare.json; the figures and the choice are in nlu/README.md.
 """

@@ -33,7 +33,7 @@ from nlu.normalize import normalize
 from nlu.risk_data import LEVELS, RiskExample
 
 # Per-severity decision thresholds on each indicator's probability, and the any-risk
-# gate's: chosen on the three independent sets for recall first, with false alarms
+# gate's: chosen on the four independent sets for recall first, with false alarms
 # bounded (benchmarks/risk_compare.py, nlu/README.md).
 THRESHOLDS = {"emergency": 0.10, "high": 0.15, "medium": 0.20}
 GATE_THRESHOLD = 0.3

@@ -12,11 +12,12 @@ from nlu.risk_data import RISK_DIR, RiskDataError, load_risk_data, load_risk_tax
 TAXONOMY = load_risk_taxonomy()
 # escalation recall, emergency recall, false alarms, micro-F1 (nlu/README.md)
 FLOORS = {
-    "risk_eval": (0.95, 0.95, 0.08, 0.83),
-    "risk_eval2": (0.96, 0.97, 0.08, 0.83),
-    "risk_eval3": (0.97, 0.97, 0.17, 0.81),
+    "risk_eval": (0.95, 0.96, 0.07, 0.84),
+    "risk_eval2": (0.96, 0.97, 0.07, 0.84),
+    "risk_eval3": (0.97, 0.97, 0.14, 0.83),
+    "risk_eval4": (0.97, 0.97, 0.15, 0.82),
 }
-VARIANT_FLOORS = (0.90, 0.15)  # escalation recall at least, false alarms at most
+VARIANT_FLOORS = (0.90, 0.16)  # escalation recall at least, false alarms at most
 
 
 def test_taxonomy_is_the_shared_contract():
@@ -231,7 +232,7 @@ def test_floors_on_the_independent_risk_sets(independent_reports, name):
      "ar", "ar-Latn", "fa", "fa-Latn", "ps", "ur", "ur-Latn"],
 )  # fmt: skip
 def test_every_language_variant_escalates_and_stays_quiet(independent_reports, variant):
-    """Per variant, over the three sets: most high/emergency messages escalate, and most
+    """Per variant, over the four sets: most high/emergency messages escalate, and most
     hard negatives raise nothing (per-variant floors, measured in nlu/README.md)."""
     report = independent_reports[variant]
     assert report["escalation_recall"] >= VARIANT_FLOORS[0], variant
