@@ -45,15 +45,16 @@ GRID = {
 
 
 class _Parser:
-    """What evaluate_risk needs of an interpreter: parse(text)["risk"]."""
+    """What evaluate_risk needs of an interpreter: parse(text)["risk"]. Each message is
+    scored once; `setting` (decide's keyword arguments, the detector's own when empty)
+    can then change without parsing again."""
 
-    def __init__(self, detector: RiskDetector, setting: dict[str, Any] | None = None) -> None:
-        self.detector, self.setting = detector, setting or {}
+    def __init__(self, detector: RiskDetector) -> None:
+        self.detector = detector
+        self.setting: dict[str, Any] = {}
         self.cache: dict[str, Any] = {}
 
     def parse(self, text: str) -> dict[str, Any]:
-        if not self.setting:
-            return {"risk": self.detector.detect(text)}
         if text not in self.cache:
             self.cache[text] = self.detector.score(text)
         scores = self.cache[text]
@@ -78,9 +79,7 @@ def train(examples: list, negatives: list[str], **options: Any) -> RiskDetector:
     return detector
 
 
-def sweep(detector: RiskDetector, sets: dict[str, list]) -> list[dict[str, Any]]:
-    taxonomy = detector.taxonomy
-    parsers = {name: _Parser(detector, {}) for name in sets}
+def sweep(parsers: dict[str, _Parser], sets: dict[str, list]) -> list[dict[str, Any]]:
     curve = []
     for gate, bypass, emergency, (high, medium) in itertools.product(*GRID.values()):
         setting = {
@@ -97,9 +96,11 @@ def sweep(detector: RiskDetector, sets: dict[str, list]) -> list[dict[str, Any]]
         }
         for name, examples in sets.items():
             parsers[name].setting = setting
-            report = evaluate_risk(parsers[name], examples, taxonomy)
+            report = evaluate_risk(parsers[name], examples, parsers[name].detector.taxonomy)
             point[name] = {k: report[k] for k in FIGURES}
         curve.append(point)
+    for parser in parsers.values():
+        parser.setting = {}
     return curve
 
 
@@ -141,17 +142,18 @@ def main() -> None:
     started = time.perf_counter()
     detector = train(examples, negatives)
     results["train_seconds"] = round(time.perf_counter() - started, 1)
+    parsers = {name: _Parser(detector) for name in sets}
     for name, evaluation in sets.items():
-        report = evaluate_risk(_Parser(detector), evaluation, taxonomy)
+        report = evaluate_risk(parsers[name], evaluation, taxonomy)
         print(f"{name:<12} defaults ", risk_summary(report))
         results[name] = {k: v for k, v in report.items() if k != "misses"}
         results[f"{name}_misses"] = report["misses"]
         results[f"{name}_variants"] = {
             language: {k: sub[k] for k in FIGURES}
             for language in sorted({e.language for e in evaluation})
-            for sub in [evaluate_risk(_Parser(detector), _of(evaluation, language), taxonomy)]
+            for sub in [evaluate_risk(parsers[name], _of(evaluation, language), taxonomy)]
         }
-    results["threshold_curve"] = curve = sweep(detector, sets)
+    results["threshold_curve"] = curve = sweep(parsers, sets)
     results["best"] = choice = best(curve)
     print("best setting", {k: v for k, v in choice.items() if k not in EVAL_SETS})
     for name in EVAL_SETS:

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from sklearn.feature_extraction.text import TfidfVectorizer
 
+from nlu.normalize import normalize
 from nlu.training_data import DATA_DIR, data_files, example_lines
 from nlu.yaml_source import ProblemsError, compose_mapping
 
@@ -110,10 +112,6 @@ def near_copies(
 ) -> list[tuple[RiskExample, RiskExample, float]]:
     """(training example, its closest evaluation message, similarity) for every
     training example at or above `threshold`."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from nlu.normalize import normalize
-
     if not training or not evaluation:
         return []
     vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
